@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: Apache-2.0
+#
+# asyncoff top-level Makefile.
+#
+#   make            build everything (user space, the module for $(KVER))
+#   make check      install missing packages, build, run every test suite;
+#                   ends with "N passed, N failed, N skipped"
+#   make run        the main job: the module in the QEMU VM and the benchmark
+#   make V=1        show full command lines
+#
+# Each part has its own Makefile; this one only delegates.  Test suites are
+# make targets "check-NAME" that print TAP; tools/check.sh runs them.
+
+TOP := $(CURDIR)
+include mk/common.mk
+export AOFF_VERBOSE BUILD
+
+# Kernel to build the module for: KVER=<release> (any installed headers) or
+# KDIR=<kernel build dir>.  Default: the running kernel if its headers are
+# installed, else the newest installed Debian linux-headers-*.
+export KVER KDIR
+
+.PHONY: all deps check run clean lib kmod tools selftests
+
+all: lib kmod tools selftests
+
+lib:
+	$(Q)$(MAKE) --no-print-directory -C lib/async
+kmod:
+	$(Q)$(MAKE) --no-print-directory -C kmod
+tools:
+	$(Q)$(MAKE) --no-print-directory -C tools
+selftests: lib
+	$(Q)$(MAKE) --no-print-directory -C selftests
+
+deps:
+	$(Q)tools/install-deps.sh
+
+# The suites, cheapest first.  Each is a "check-NAME" target below.
+CHECK_SUITES ?= async async-asan async-ucontext async-aarch64 \
+		kmod-style vm-6.1 vm-6.12
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/check.sh $(CHECK_SUITES)
+
+# Host tests of the async runtime (no kernel): plain, ASan+UBSan, with the
+# ucontext fallback, and the aarch64 cross build under qemu-user.
+check-async check-async-asan check-async-ucontext check-async-aarch64:
+	$(Q)$(MAKE) --no-print-directory -C selftests/host $@
+
+# Build-time checks of the module: W=1 on both kernels, checkpatch, sparse.
+check-kmod-style:
+	$(Q)$(MAKE) --no-print-directory -C kmod $@
+
+# kselftests of the driver inside QEMU, one suite per kernel.
+check-vm-%:
+	$(Q)$(MAKE) --no-print-directory -C selftests/kmod check-vm KERNEL=$*
+
+run: deps all
+	$(Q)$(MAKE) --no-print-directory -C tools run
+
+clean:
+	$(Q)rm -rf build
+	$(Q)$(MAKE) --no-print-directory -C kmod clean

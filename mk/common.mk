@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: Apache-2.0
+#
+# Shared make conventions for every user-space part of asyncoff.
+# Include it with:  TOP := <path to top>;  include $(TOP)/mk/common.mk
+#
+# - Quiet build lines ("  CC      foo.o") unless V=1.
+# - Warnings are errors in user space.
+# - Outputs go under $(BUILD) (default: $(TOP)/build), never beside sources.
+
+ifeq ($(origin V),command line)
+  AOFF_VERBOSE := $(V)
+endif
+ifeq ($(AOFF_VERBOSE),1)
+  Q :=
+  quiet = @:
+else
+  Q := @
+  quiet = @printf '  %-7s %s\n'
+endif
+
+BUILD    ?= $(abspath $(TOP)/build)
+CC       ?= cc
+AR       ?= ar
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
+OPT      ?= -O2 -g
+CFLAGS   ?= $(OPT)
+AOFF_CFLAGS := -std=gnu11 $(WARNINGS) -fno-strict-aliasing -D_GNU_SOURCE
