@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * asyncoff: differences between the kernels the driver builds on
+ * (Debian's 6.1 and 6.12).
+ */
+#ifndef AOFF_COMPAT_H
+#define AOFF_COMPAT_H
+
+#include <linux/mm.h>
+#include <linux/version.h>
+
+/* vm_flags became read-only behind vm_flags_set()/clear() in 6.3. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+static inline void aoff_vm_flags_set(struct vm_area_struct *vma, vm_flags_t f)
+{
+	vm_flags_set(vma, f);
+}
+
+static inline void aoff_vm_flags_clear(struct vm_area_struct *vma, vm_flags_t f)
+{
+	vm_flags_clear(vma, f);
+}
+#else
+static inline void aoff_vm_flags_set(struct vm_area_struct *vma, vm_flags_t f)
+{
+	vma->vm_flags |= f;
+}
+
+static inline void aoff_vm_flags_clear(struct vm_area_struct *vma, vm_flags_t f)
+{
+	vma->vm_flags &= ~f;
+}
+#endif
+
+/* eventfd_signal() lost its count argument in 6.8. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define aoff_eventfd_signal(ctx)	eventfd_signal(ctx)
+#else
+#define aoff_eventfd_signal(ctx)	eventfd_signal(ctx, 1)
+#endif
+
+#endif /* AOFF_COMPAT_H */

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * asyncoff: the region shared with user space, and its mapping.
+ *
+ * Layout, each part page aligned:
+ *   control page | SQE array | CQE array | data area
+ *
+ * The region is vmalloc_user() memory (zeroed, so no stale byte reaches
+ * user space) and is freed by release(), which cannot run while a mapping
+ * exists because every VMA holds a reference on the file.
+ */
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/vmalloc.h>
+
+#include "aoff.h"
+#include "compat.h"
+
+int aoff_region_alloc(struct aoff_region *r, u32 sq_entries, u32 cq_entries,
+		      u64 data_bytes, u64 max_bytes)
+{
+	u64 sqes_off = PAGE_SIZE;
+	u64 cqes_off = sqes_off + PAGE_ALIGN((u64)sq_entries * sizeof(struct aoff_sqe));
+	u64 data_off = cqes_off + PAGE_ALIGN((u64)cq_entries * sizeof(struct aoff_cqe));
+	u64 total;
+
+	BUILD_BUG_ON(sizeof(struct aoff_ctrl) > PAGE_SIZE);
+	/* data_bytes is already bounded by max_bytes: no overflow here. */
+	if (check_add_overflow(data_off, data_bytes, &total) || total > max_bytes)
+		return -EINVAL;
+
+	r->mem = vmalloc_user(total);
+	if (!r->mem)
+		return -ENOMEM;
+	r->bytes = total;
+	r->ctrl = r->mem;
+	r->sqes = r->mem + sqes_off;
+	r->cqes = r->mem + cqes_off;
+	r->data = r->mem + data_off;
+	r->data_bytes = data_bytes;
+
+	memset(&r->off, 0, sizeof(r->off));
+	r->off.sq_head = offsetof(struct aoff_ctrl, sq_head);
+	r->off.sq_tail = offsetof(struct aoff_ctrl, sq_tail);
+	r->off.cq_head = offsetof(struct aoff_ctrl, cq_head);
+	r->off.cq_tail = offsetof(struct aoff_ctrl, cq_tail);
+	r->off.status = offsetof(struct aoff_ctrl, status);
+	r->off.sqes = sqes_off;
+	r->off.cqes = cqes_off;
+	r->off.data = data_off;
+	r->off.mmap_bytes = total;
+	return 0;
+}
+
+void aoff_region_free(struct aoff_region *r)
+{
+	vfree(r->mem);
+	memset(r, 0, sizeof(*r));
+}
+
+int aoff_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct aoff_ctx *ctx = file->private_data;
+	unsigned long len = vma->vm_end - vma->vm_start;
+
+	if (current->mm != ctx->mm)
+		return -EPERM;
+	/*
+	 * No lock: mmap runs under mmap_lock, and setup takes mmap_lock
+	 * (account_locked_vm) under setup_lock.  The region is immutable once
+	 * published; pairs with the release in setup.
+	 */
+	if (smp_load_acquire(&ctx->state) == AOFF_CTX_NEW)
+		return -EBADFD;
+	if (vma->vm_pgoff != 0 || len > ctx->region.bytes)
+		return -EINVAL;
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+
+	/*
+	 * Not inherited by fork() (the child cannot use the context anyway),
+	 * not growable by mremap(), never executable.
+	 */
+	aoff_vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP);
+	aoff_vm_flags_clear(vma, VM_MAYEXEC);
+	return remap_vmalloc_range(vma, ctx->region.mem, 0);
+}
