@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The job API: ASYNC_start_job, ASYNC_pause_job and friends, with
+ * OpenSSL 3.x's answers (see ASYNC_start_job(3) and
+ * Documentation/async-runtime.md for the cases OpenSSL leaves undefined).
+ *
+ * A thread's dispatcher (the caller of ASYNC_start_job) and its jobs
+ * switch only with each other, so no locking: everything here is touched by
+ * the owning thread only.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "async_local.h"
+
+/* Copy the argument block into the job: its inline buffer, or the job's
+ * own heap buffer (kept across uses, so a steady state of big arguments
+ * does not allocate either). */
+static int aoff_job_set_args(struct async_job_st *job, const void *args,
+			     size_t size)
+{
+	/* OpenSSL 3.0: a NULL block or a zero size gives func NULL. */
+	if (!args || size == 0) {
+		job->args = NULL;
+		return 1;
+	}
+	if (size <= sizeof(job->argbuf)) {
+		job->args = job->argbuf;
+	} else {
+		if (size > job->bigcap) {
+			free(job->bigbuf);
+			job->bigcap = 0;
+			job->bigbuf = malloc(size);
+			if (!job->bigbuf)
+				return 0;
+			job->bigcap = size;
+		}
+		job->args = job->bigbuf;
+	}
+	memcpy(job->args, args, size);
+	return 1;
+}
+
+AOFF_EXPORT int ASYNC_start_job(ASYNC_JOB **jobp, ASYNC_WAIT_CTX *wctx,
+				int *ret, int (*func)(void *), void *args,
+				size_t size)
+{
+	struct aoff_thread *ts = aoff_thread_get();
+	struct async_job_st *job;
+
+	if (!ts || !jobp)
+		return ASYNC_ERR;
+	/*
+	 * Starting or resuming a job from inside a job: OpenSSL answers
+	 * ASYNC_ERR (and then loses track of the running job); we answer
+	 * ASYNC_ERR and the running job carries on unharmed.
+	 */
+	if (ts->curr)
+		return ASYNC_ERR;
+
+	job = *jobp;
+	if (job) {
+		/*
+		 * A job resumes only on its own thread: its stack frames
+		 * return to that thread's dispatcher.  OpenSSL crashes
+		 * later; we refuse and leave the job paused for its owner.
+		 */
+		if (job->owner != ts)
+			return ASYNC_ERR;
+		if (job->state != AOFF_JOB_PAUSED) {
+			*jobp = NULL;
+			return ASYNC_ERR;
+		}
+	} else {
+		if (!func)
+			return ASYNC_ERR;
+		job = aoff_pool_get(ts);
+		if (!job)
+			return ASYNC_NO_JOBS;
+		if (!aoff_job_set_args(job, args, size)) {
+			aoff_pool_put(ts, job);
+			return ASYNC_ERR;
+		}
+		job->func = func;
+		job->waitctx = wctx;
+	}
+
+	job->state = AOFF_JOB_RUNNING;
+	ts->curr = job;
+	aoff_fiber_switch(&ts->dispatcher, &job->fiber);
+	ts->curr = NULL;
+
+	if (job->state == AOFF_JOB_STOPPING) {
+		if (ret)
+			*ret = job->ret;
+		aoff_pool_put(ts, job);
+		*jobp = NULL;
+		return ASYNC_FINISH;
+	}
+	job->state = AOFF_JOB_PAUSED;
+	*jobp = job;
+	return ASYNC_PAUSE;
+}
+
+/* Outside a job, or with pausing blocked, it is a no-op that succeeds. */
+AOFF_EXPORT int ASYNC_pause_job(void)
+{
+	struct aoff_thread *ts = aoff_async_tls;
+	struct async_job_st *job;
+
+	if (!ts || !ts->curr || ts->blocked)
+		return 1;
+	job = ts->curr;
+	job->state = AOFF_JOB_PAUSING;
+	aoff_fiber_switch(&job->fiber, &ts->dispatcher);
+	/*
+	 * Resumed: the application has seen the fd changes of this pause.
+	 * (OpenSSL 3.0 crashes here when the job has no wait ctx.)
+	 */
+	if (job->waitctx)
+		aoff_wait_ctx_reset_counts(job->waitctx);
+	return 1;
+}
+
+AOFF_EXPORT ASYNC_JOB *ASYNC_get_current_job(void)
+{
+	struct aoff_thread *ts = aoff_async_tls;
+
+	return ts ? ts->curr : NULL;
+}
+
+AOFF_EXPORT ASYNC_WAIT_CTX *ASYNC_get_wait_ctx(ASYNC_JOB *job)
+{
+	return job ? job->waitctx : NULL;
+}
+
+/* The block depth belongs to the thread, not to the job, as in OpenSSL;
+ * outside a job both calls are ignored. */
+AOFF_EXPORT void ASYNC_block_pause(void)
+{
+	struct aoff_thread *ts = aoff_async_tls;
+
+	if (ts && ts->curr)
+		ts->blocked++;
+}
+
+AOFF_EXPORT void ASYNC_unblock_pause(void)
+{
+	struct aoff_thread *ts = aoff_async_tls;
+
+	if (ts && ts->curr && ts->blocked > 0)
+		ts->blocked--;
+}
+
+AOFF_EXPORT int ASYNC_is_capable(void)
+{
+#ifdef AOFF_FIBER_ASM
+	return 1;
+#else
+	ucontext_t uc;
+
+	return getcontext(&uc) == 0;
+#endif
+}
