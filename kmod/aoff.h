@@ -40,7 +40,7 @@ extern unsigned int aoff_nr_engines;
 
 struct aoff_device {
 	struct miscdevice misc;
-	char name[16];
+	char name[24];
 	unsigned int index;
 	struct workqueue_struct *wq;	/* the engines */
 	unsigned int nr_engines;

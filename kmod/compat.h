@@ -10,7 +10,7 @@
 #include <linux/version.h>
 
 /* vm_flags became read-only behind vm_flags_set()/clear() in 6.3. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
 static inline void aoff_vm_flags_set(struct vm_area_struct *vma, vm_flags_t f)
 {
 	vm_flags_set(vma, f);
@@ -33,7 +33,7 @@ static inline void aoff_vm_flags_clear(struct vm_area_struct *vma, vm_flags_t f)
 #endif
 
 /* eventfd_signal() lost its count argument in 6.8. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#if KERNEL_VERSION(6, 8, 0) <= LINUX_VERSION_CODE
 #define aoff_eventfd_signal(ctx)	eventfd_signal(ctx)
 #else
 #define aoff_eventfd_signal(ctx)	eventfd_signal(ctx, 1)

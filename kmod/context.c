@@ -281,6 +281,7 @@ void aoff_ctx_set_broken(struct aoff_ctx *ctx)
 	mutex_lock(&ctx->setup_lock);
 	if (ctx->state == AOFF_CTX_LIVE) {
 		WRITE_ONCE(ctx->state, AOFF_CTX_BROKEN);
+		/* Pairs with user space's load-acquire of the status. */
 		smp_store_release(&ctx->region.ctrl->status, AOFF_STATUS_BROKEN);
 	}
 	mutex_unlock(&ctx->setup_lock);

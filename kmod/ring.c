@@ -29,7 +29,10 @@
  */
 static u32 aoff_cq_head(struct aoff_ctx *ctx, u32 tail)
 {
-	u32 head = smp_load_acquire(&ctx->region.ctrl->cq_head);
+	u32 head;
+
+	/* Pairs with user space's store-release of the CQ head. */
+	head = smp_load_acquire(&ctx->region.ctrl->cq_head);
 
 	if ((s32)(tail - head) < 0)
 		return tail;
@@ -84,8 +87,8 @@ void aoff_req_complete(struct aoff_req *req, s32 res)
 	WRITE_ONCE(cqe->user_data, req->sqe.user_data);
 	WRITE_ONCE(cqe->res, res);
 	WRITE_ONCE(cqe->flags, 0);
-	/* Publish the CQE; pairs with user space's load-acquire of the tail. */
 	WRITE_ONCE(ctx->cq_tail, ctx->cq_tail + 1);
+	/* Publish the CQE; pairs with user space's load-acquire of the tail. */
 	smp_store_release(&ctx->region.ctrl->cq_tail, ctx->cq_tail);
 	list_add(&req->node, &ctx->free);
 	spin_unlock_irqrestore(&ctx->cq_lock, flags);
@@ -147,6 +150,12 @@ static u32 aoff_sq_submit(struct aoff_ctx *ctx, u32 want)
 	return i;
 }
 
+static bool aoff_cq_wait_done(struct aoff_ctx *ctx, u32 min_complete)
+{
+	return aoff_cq_pending(ctx) >= min_complete ||
+	       READ_ONCE(ctx->state) == AOFF_CTX_BROKEN;
+}
+
 static int aoff_cq_wait(struct aoff_ctx *ctx, const struct aoff_enter *e)
 {
 	ktime_t timeout = KTIME_MAX;
@@ -156,8 +165,8 @@ static int aoff_cq_wait(struct aoff_ctx *ctx, const struct aoff_enter *e)
 		timeout = ns_to_ktime(min_t(u64, e->timeout_ns, KTIME_MAX));
 
 	ret = wait_event_interruptible_hrtimeout(ctx->wait,
-		aoff_cq_pending(ctx) >= e->min_complete ||
-		READ_ONCE(ctx->state) == AOFF_CTX_BROKEN, timeout);
+						 aoff_cq_wait_done(ctx, e->min_complete),
+						 timeout);
 	/* Never restart: the submission already happened. */
 	if (ret == -ERESTARTSYS)
 		return -EINTR;
@@ -209,9 +218,12 @@ long aoff_ring_enter(struct aoff_ctx *ctx, struct aoff_enter __user *uarg)
 
 __poll_t aoff_ring_poll_mask(struct aoff_ctx *ctx)
 {
-	unsigned int state = smp_load_acquire(&ctx->state);
 	__poll_t mask = 0;
+	unsigned int state;
 	u32 sq_used;
+
+	/* No lock here: pairs with the release that publishes the region. */
+	state = smp_load_acquire(&ctx->state);
 
 	if (state == AOFF_CTX_NEW)
 		return 0;
