@@ -263,6 +263,9 @@ void aoff_wait_ctx_reset_counts(ASYNC_WAIT_CTX *ctx)
 {
 	struct aoff_wait_fd **link = &ctx->fds, *e;
 
+	/* numadd and numdel count exactly the entries marked add and del. */
+	if (ctx->numadd == 0 && ctx->numdel == 0)
+		return;
 	ctx->numadd = 0;
 	ctx->numdel = 0;
 	while ((e = *link)) {
