@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Async state is per thread in OpenSSL: the job pool, the current job and
+ * the pause-block count.  Several threads, each with its own pool, must not
+ * see each other's jobs.  Built against libcrypto and against the runtime.
+ */
+#include <pthread.h>
+
+#include "async_test.h"
+#include "kselftest_harness.h"
+
+#define NTHREADS 4
+#define POOL_MAX 3
+
+static int pause_n(void *arg)
+{
+	int n = *(int *)arg, i;
+
+	for (i = 0; i < n; i++)
+		if (ASYNC_pause_job() != 1)
+			return -1;
+	return 100 + n;
+}
+
+static pthread_barrier_t barrier;
+
+struct thread_result {
+	int init_rc;
+	int start_rc[POOL_MAX + 1];
+	int main_pool_rc;	/* another thread started while this one was full */
+	int interleaved_ok;
+	int cleanup_ok;
+	unsigned int seed;
+};
+
+struct il_state {
+	int id, pauses, resumed;
+	ASYNC_JOB *self;
+	int self_ok;
+};
+
+static int il_job(void *arg)
+{
+	struct il_state *st = JOB_STATE(struct il_state, arg);
+	int i;
+
+	st->self = ASYNC_get_current_job();
+	st->self_ok = 1;
+	for (i = 0; i < st->pauses; i++) {
+		ASYNC_pause_job();
+		st->resumed++;
+		st->self_ok &= ASYNC_get_current_job() == st->self;
+	}
+	return st->id * 3 + st->pauses;
+}
+
+/* Many jobs on this thread's pool, at most POOL_MAX alive, random order. */
+static int interleave(unsigned int *seed)
+{
+	struct il_state st[200];
+	ASYNC_JOB *job[POOL_MAX] = { 0 };
+	int slot_of[POOL_MAX], ret[POOL_MAX];
+	ASYNC_WAIT_CTX *ctx = ASYNC_WAIT_CTX_new();
+	int next = 0, live = 0, ok = 1, s, rc;
+
+	if (!ctx)
+		return 0;
+	memset(st, 0, sizeof(st));
+	while (next < 200 || live) {
+		s = (int)(rand_r(seed) % POOL_MAX);
+		if (!job[s]) {
+			if (next == 200)
+				continue;
+			st[next].id = next;
+			st[next].pauses = (int)(rand_r(seed) % 5);
+			slot_of[s] = next++;
+			rc = start_job(&job[s], ctx, &ret[s], il_job, &st[slot_of[s]]);
+		} else {
+			rc = start_job(&job[s], ctx, &ret[s], il_job, NULL);
+		}
+		if (rc == ASYNC_PAUSE) {
+			ok &= job[s] != NULL;
+		} else if (rc == ASYNC_FINISH) {
+			struct il_state *t = &st[slot_of[s]];
+
+			ok &= ret[s] == t->id * 3 + t->pauses;
+			ok &= t->resumed == t->pauses && t->self_ok;
+		} else {
+			ok = 0;
+			break;
+		}
+		live = !!job[0] + !!job[1] + !!job[2];
+	}
+	ASYNC_WAIT_CTX_free(ctx);
+	return ok;
+}
+
+static void *pool_thread(void *arg)
+{
+	struct thread_result *r = arg;
+	ASYNC_WAIT_CTX *ctx = ASYNC_WAIT_CTX_new();
+	ASYNC_JOB *job[POOL_MAX + 1] = { 0 };
+	int ret[POOL_MAX + 1], n = 1, i;
+
+	r->init_rc = ASYNC_init_thread(POOL_MAX, 1);
+	for (i = 0; i <= POOL_MAX; i++)
+		r->start_rc[i] = ASYNC_start_job(&job[i], ctx, &ret[i], pause_n,
+						 &n, sizeof(n));
+	/* Every thread now holds a full pool. */
+	pthread_barrier_wait(&barrier);
+	pthread_barrier_wait(&barrier);
+	for (i = 0; i < POOL_MAX; i++)
+		if (job[i])
+			ASYNC_start_job(&job[i], ctx, &ret[i], pause_n, &n, sizeof(n));
+	r->interleaved_ok = interleave(&r->seed);
+	ASYNC_cleanup_thread();
+	/* After cleanup this thread gets a default pool again. */
+	r->cleanup_ok = ASYNC_start_job(&job[0], ctx, &ret[0], pause_n, &n,
+					sizeof(n)) == ASYNC_PAUSE &&
+			ASYNC_start_job(&job[0], ctx, &ret[0], pause_n, &n,
+					sizeof(n)) == ASYNC_FINISH;
+	ASYNC_cleanup_thread();
+	ASYNC_WAIT_CTX_free(ctx);
+	return NULL;
+}
+
+TEST(each_thread_has_its_own_pool)
+{
+	struct thread_result r[NTHREADS];
+	pthread_t th[NTHREADS];
+	ASYNC_WAIT_CTX *ctx = ASYNC_WAIT_CTX_new();
+	ASYNC_JOB *job = NULL, *j2 = NULL;
+	int ret, n = 1, i, k;
+
+	memset(r, 0, sizeof(r));
+	ASSERT_EQ(0, pthread_barrier_init(&barrier, NULL, NTHREADS + 1));
+	for (i = 0; i < NTHREADS; i++) {
+		r[i].seed = 1000u + (unsigned int)i;
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, pool_thread, &r[i]));
+	}
+	pthread_barrier_wait(&barrier);
+	/* All other pools are full: this thread's own pool is untouched... */
+	ASSERT_NE(NULL, ctx);
+	ASSERT_EQ(1, ASYNC_init_thread(1, 0));
+	ASSERT_EQ(ASYNC_PAUSE, ASYNC_start_job(&job, ctx, &ret, pause_n, &n, sizeof(n)));
+	/* ...and its own limit applies to it alone. */
+	EXPECT_EQ(ASYNC_NO_JOBS, ASYNC_start_job(&j2, ctx, &ret, pause_n, &n, sizeof(n)));
+	ASSERT_EQ(ASYNC_FINISH, ASYNC_start_job(&job, ctx, &ret, pause_n, &n, sizeof(n)));
+	ASYNC_WAIT_CTX_free(ctx);
+	pthread_barrier_wait(&barrier);
+	for (i = 0; i < NTHREADS; i++)
+		ASSERT_EQ(0, pthread_join(th[i], NULL));
+	for (i = 0; i < NTHREADS; i++) {
+		EXPECT_EQ(1, r[i].init_rc);
+		for (k = 0; k < POOL_MAX; k++)
+			EXPECT_EQ(ASYNC_PAUSE, r[i].start_rc[k]);
+		EXPECT_EQ(ASYNC_NO_JOBS, r[i].start_rc[POOL_MAX]);
+		EXPECT_EQ(1, r[i].interleaved_ok);
+		EXPECT_EQ(1, r[i].cleanup_ok);
+	}
+	pthread_barrier_destroy(&barrier);
+	ASYNC_cleanup_thread();
+}
+
+/* Thread A runs a job that waits, blocked, while thread B looks around. */
+struct cross_state {
+	pthread_barrier_t b;
+	ASYNC_WAIT_CTX *ctx_a;
+	ASYNC_JOB *a_current;
+	int a_pause_rc;
+	ASYNC_JOB *b_current_outside;
+	int b_pause_outside;
+	int b_start_rc, b_finish_rc;
+	size_t b_seen_add;
+	int a_rc, a_ret;
+};
+
+static const char key_a;
+
+static int a_job(void *arg)
+{
+	struct cross_state *cs = JOB_STATE(struct cross_state, arg);
+
+	cs->a_current = ASYNC_get_current_job();
+	ASYNC_WAIT_CTX_set_wait_fd(ASYNC_get_wait_ctx(cs->a_current), &key_a, 33,
+				   NULL, NULL);
+	ASYNC_block_pause();
+	pthread_barrier_wait(&cs->b);	/* 1: A is inside a blocked job */
+	pthread_barrier_wait(&cs->b);	/* 2: B has looked */
+	ASYNC_unblock_pause();
+	cs->a_pause_rc = ASYNC_pause_job();
+	return 8;
+}
+
+static void *thread_a(void *arg)
+{
+	struct cross_state *cs = arg;
+	ASYNC_JOB *job = NULL;
+
+	cs->a_rc = start_job(&job, cs->ctx_a, &cs->a_ret, a_job, cs);
+	pthread_barrier_wait(&cs->b);	/* 3: A's job is paused */
+	pthread_barrier_wait(&cs->b);	/* 4: B read A's wait ctx */
+	if (cs->a_rc == ASYNC_PAUSE)
+		cs->a_rc = start_job(&job, cs->ctx_a, &cs->a_ret, a_job, cs);
+	ASYNC_cleanup_thread();
+	return NULL;
+}
+
+TEST(current_job_and_block_are_per_thread)
+{
+	struct cross_state cs;
+	ASYNC_WAIT_CTX *ctx_b = ASYNC_WAIT_CTX_new();
+	ASYNC_JOB *job = NULL;
+	pthread_t th;
+	int n = 1, ret;
+
+	memset(&cs, 0, sizeof(cs));
+	cs.ctx_a = ASYNC_WAIT_CTX_new();
+	ASSERT_NE(NULL, cs.ctx_a);
+	ASSERT_NE(NULL, ctx_b);
+	ASSERT_EQ(0, pthread_barrier_init(&cs.b, NULL, 2));
+	ASSERT_EQ(0, pthread_create(&th, NULL, thread_a, &cs));
+	pthread_barrier_wait(&cs.b);	/* 1 */
+	/* A is in a job; this thread is not. */
+	cs.b_current_outside = ASYNC_get_current_job();
+	cs.b_pause_outside = ASYNC_pause_job();
+	/* A blocked pausing; this thread can still pause its jobs. */
+	cs.b_start_rc = ASYNC_start_job(&job, ctx_b, &ret, pause_n, &n, sizeof(n));
+	cs.b_finish_rc = ASYNC_start_job(&job, ctx_b, &ret, pause_n, &n, sizeof(n));
+	pthread_barrier_wait(&cs.b);	/* 2 */
+	pthread_barrier_wait(&cs.b);	/* 3 */
+	/* A wait ctx is plain data: any thread may read it while paused. */
+	ASSERT_EQ(1, ASYNC_WAIT_CTX_get_changed_fds(cs.ctx_a, NULL, &cs.b_seen_add,
+						     NULL, &(size_t){ 0 }));
+	pthread_barrier_wait(&cs.b);	/* 4 */
+	ASSERT_EQ(0, pthread_join(th, NULL));
+
+	EXPECT_NE(NULL, cs.a_current);
+	EXPECT_EQ(NULL, cs.b_current_outside);
+	EXPECT_EQ(1, cs.b_pause_outside);
+	EXPECT_EQ(ASYNC_PAUSE, cs.b_start_rc);
+	EXPECT_EQ(ASYNC_FINISH, cs.b_finish_rc);
+	EXPECT_EQ(1, cs.b_seen_add);
+	EXPECT_EQ(1, cs.a_pause_rc);
+	EXPECT_EQ(ASYNC_FINISH, cs.a_rc);
+	EXPECT_EQ(8, cs.a_ret);
+	ASYNC_WAIT_CTX_free(cs.ctx_a);
+	ASYNC_WAIT_CTX_free(ctx_b);
+	pthread_barrier_destroy(&cs.b);
+	ASYNC_cleanup_thread();
+}
+
+static void *exit_without_cleanup(void *arg)
+{
+	ASYNC_WAIT_CTX *ctx = ASYNC_WAIT_CTX_new();
+	ASYNC_JOB *job = NULL;
+	int n = 2, ret = 0;
+
+	if (ASYNC_init_thread(4, 2) == 1) {
+		while (ASYNC_start_job(&job, ctx, &ret, pause_n, &n, sizeof(n)) == ASYNC_PAUSE)
+			;
+	}
+	ASYNC_WAIT_CTX_free(ctx);
+	*(int *)arg = ret;
+	/* No ASYNC_cleanup_thread(): thread exit must release the state. */
+	return NULL;
+}
+
+TEST(thread_exit_releases_state)
+{
+	int rets[32], i;
+	pthread_t th;
+
+	for (i = 0; i < 32; i++) {
+		rets[i] = 0;
+		ASSERT_EQ(0, pthread_create(&th, NULL, exit_without_cleanup, &rets[i]));
+		ASSERT_EQ(0, pthread_join(th, NULL));
+		EXPECT_EQ(102, rets[i]);
+	}
+}
+
+TEST_HARNESS_MAIN
