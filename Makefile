@@ -25,7 +25,7 @@ export KVER KDIR
 all: lib kmod tools selftests
 
 lib:
-	$(Q)$(MAKE) --no-print-directory -C lib/async
+	$(Q)$(MAKE) --no-print-directory -C lib
 kmod:
 	$(Q)$(MAKE) --no-print-directory -C kmod
 tools:

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * libasyncoff: the device library.
+ *
+ * One struct aoff_ctx is one hardware context: an open /dev/asyncoffN, its
+ * rings and data area mapped into this process.  The calls follow liburing:
+ *
+ *   ctx = aoff_ctx_open("/dev/asyncoff0", NULL);      NULL + errno on error
+ *   off = aoff_data_alloc(ctx, len);                  room in the data area
+ *   sqe = aoff_get_sqe(ctx);                          NULL when the SQ is full
+ *   aoff_prep_nop(sqe, user_data);
+ *   aoff_submit(ctx);                                 one doorbell per batch
+ *   while (aoff_peek_cqe(ctx, &cqe) == 0) {            no syscall
+ *           ... cqe->user_data, cqe->res ...
+ *           aoff_cqe_seen(ctx, cqe);
+ *   }
+ *   aoff_wait_cqe(ctx, &cqe, timeout_ns);             sleep for one
+ *   poll(aoff_ctx_fd(ctx)) ...                        or your own event loop
+ *
+ * Functions return 0 or a count on success and a negative errno on failure;
+ * constructors return NULL with errno set.  A context is not thread-safe:
+ * one thread at a time uses it (different contexts are independent).
+ * The library never defines an ASYNC_* symbol.
+ */
+#ifndef ASYNCOFF_ASYNCOFF_H
+#define ASYNCOFF_ASYNCOFF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/asyncoff.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct aoff_ctx;
+
+/*
+ * struct aoff_ctx_opts - how to set a context up
+ * @sz:		sizeof(struct aoff_ctx_opts); lets the struct grow (libbpf
+ *		opts): an older caller's shorter struct is accepted, a longer
+ *		one must have zeroes past what this library knows (-E2BIG).
+ * @sq_entries:	submission slots (0: 64); rounded up to a power of two.
+ * @cq_entries:	completion slots (0: twice @sq_entries).
+ * @data_bytes:	data-area size (0: 64 KiB); rounded up to pages.
+ * @flags:	AOFF_CTX_F_*; unknown bits: -EINVAL.
+ */
+struct aoff_ctx_opts {
+	size_t sz;
+	unsigned int sq_entries;
+	unsigned int cq_entries;
+	size_t data_bytes;
+	unsigned int flags;
+};
+
+/* Open the fd with O_NONBLOCK (the doorbell never blocks on it anyway). */
+#define AOFF_CTX_F_NONBLOCK	(1U << 0)
+#define AOFF_CTX_F_ALL		AOFF_CTX_F_NONBLOCK
+
+#define AOFF_CTX_DEFAULT_SQ	64
+#define AOFF_CTX_DEFAULT_DATA	(64 * 1024)
+
+/* Open and set up a context on a device path or on /dev/asyncoff<index>. */
+struct aoff_ctx *aoff_ctx_open(const char *path,
+			       const struct aoff_ctx_opts *opts);
+struct aoff_ctx *aoff_ctx_open_index(unsigned int index,
+				     const struct aoff_ctx_opts *opts);
+/* Unmap and close; requests in flight are cancelled by the driver. */
+void aoff_ctx_close(struct aoff_ctx *ctx);
+
+/* The context's fd: EPOLLIN while CQEs are pending, EPOLLERR when broken. */
+int aoff_ctx_fd(const struct aoff_ctx *ctx);
+/* The device's limits and supported operations. */
+int aoff_ctx_info(const struct aoff_ctx *ctx, struct aoff_info *info);
+/* Ring sizes as set up. */
+unsigned int aoff_ctx_sq_entries(const struct aoff_ctx *ctx);
+unsigned int aoff_ctx_cq_entries(const struct aoff_ctx *ctx);
+/* Non-zero once the device reset the context (it then refuses work). */
+int aoff_ctx_broken(const struct aoff_ctx *ctx);
+
+/*
+ * The data area: the only memory the device reads and writes.  Requests
+ * address it by offset.  aoff_data_alloc() returns an offset (>= 0) of
+ * @len bytes aligned to 64, or -ENOMEM; aoff_data_free() gives it back.
+ */
+int64_t aoff_data_alloc(struct aoff_ctx *ctx, size_t len);
+void aoff_data_free(struct aoff_ctx *ctx, uint64_t off);
+void *aoff_data_ptr(struct aoff_ctx *ctx, uint64_t off);
+size_t aoff_data_size(const struct aoff_ctx *ctx);
+
+/*
+ * Submission.  aoff_get_sqe() hands out the next free slot, zeroed, or
+ * NULL when the SQ is full; aoff_submit() rings the doorbell once for all
+ * prepared SQEs and returns how many the device accepted (-EAGAIN when it
+ * has no completion slot free: consume CQEs first).
+ */
+struct aoff_sqe *aoff_get_sqe(struct aoff_ctx *ctx);
+unsigned int aoff_sq_space(const struct aoff_ctx *ctx);
+int aoff_submit(struct aoff_ctx *ctx);
+/*
+ * Submit, then sleep until @wait_nr CQEs are pending or @timeout_ns passes
+ * (negative: no limit).  -ETIME on timeout, -EINTR on a signal (the
+ * submission stands).
+ */
+int aoff_submit_and_wait(struct aoff_ctx *ctx, unsigned int wait_nr,
+			 int64_t timeout_ns);
+
+static inline void aoff_prep_nop(struct aoff_sqe *sqe, uint64_t user_data)
+{
+	sqe->opcode = AOFF_OP_NOP;
+	sqe->user_data = user_data;
+}
+
+/*
+ * Completion, straight from shared memory.  aoff_peek_cqe() gives the
+ * oldest pending CQE (0) or -EAGAIN; aoff_cqe_seen() / aoff_cq_advance()
+ * hand slots back to the device.  aoff_peek_batch_cqe() fills @cqes with
+ * up to @max pointers and returns how many.
+ */
+unsigned int aoff_cq_ready(const struct aoff_ctx *ctx);
+int aoff_peek_cqe(struct aoff_ctx *ctx, struct aoff_cqe **cqe);
+unsigned int aoff_peek_batch_cqe(struct aoff_ctx *ctx, struct aoff_cqe **cqes,
+				 unsigned int max);
+void aoff_cq_advance(struct aoff_ctx *ctx, unsigned int nr);
+static inline void aoff_cqe_seen(struct aoff_ctx *ctx, struct aoff_cqe *cqe)
+{
+	(void)cqe;
+	aoff_cq_advance(ctx, 1);
+}
+/* Wait for one CQE (submitting what is prepared first); see above. */
+int aoff_wait_cqe(struct aoff_ctx *ctx, struct aoff_cqe **cqe,
+		  int64_t timeout_ns);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ASYNCOFF_ASYNCOFF_H */
