@@ -70,6 +70,7 @@ static void aoff_ctx_free_memory(struct aoff_ctx *ctx)
 		return;
 	kvfree(ctx->reqs);
 	ctx->reqs = NULL;
+	INIT_LIST_HEAD(&ctx->free);
 	spin_lock(&dev->lock);
 	dev->mem_bytes -= ctx->region.bytes;
 	spin_unlock(&dev->lock);
@@ -122,7 +123,8 @@ static int aoff_setup_sizes(struct aoff_setup *s)
 	return 0;
 }
 
-static int aoff_ctx_setup_locked(struct aoff_ctx *ctx, struct aoff_setup *s)
+static int aoff_ctx_setup_locked(struct aoff_ctx *ctx, struct aoff_setup *s,
+				 struct aoff_setup __user *uarg, u32 usize)
 {
 	struct aoff_device *dev = ctx->dev;
 	unsigned long pages;
@@ -169,6 +171,15 @@ static int aoff_ctx_setup_locked(struct aoff_ctx *ctx, struct aoff_setup *s)
 	ctx->sq_entries = s->sq_entries;
 	ctx->cq_entries = s->cq_entries;
 	s->off = ctx->region.off;
+	s->size = sizeof(*s);
+	/*
+	 * Answer before going live: if user space cannot learn the layout,
+	 * the setup is undone and may be retried.
+	 */
+	if (copy_to_user(uarg, s, min_t(size_t, usize, sizeof(*s)))) {
+		ret = -EFAULT;
+		goto err_free;
+	}
 	/* Pairs with the acquire in mmap and poll, which take no lock. */
 	smp_store_release(&ctx->state, AOFF_CTX_LIVE);
 	return 0;
@@ -203,15 +214,9 @@ static long aoff_ioctl_setup(struct aoff_ctx *ctx, struct aoff_setup __user *uar
 	if (ctx->state != AOFF_CTX_NEW)
 		ret = -EBUSY;
 	else
-		ret = aoff_ctx_setup_locked(ctx, &s);
+		ret = aoff_ctx_setup_locked(ctx, &s, uarg, usize);
 	mutex_unlock(&ctx->setup_lock);
-	if (ret)
-		return ret;
-
-	s.size = sizeof(s);
-	if (copy_to_user(uarg, &s, min_t(size_t, usize, sizeof(s))))
-		return -EFAULT;
-	return 0;
+	return ret;
 }
 
 static long aoff_ioctl_info(struct aoff_ctx *ctx, struct aoff_info __user *uarg)

@@ -205,7 +205,8 @@ struct aoff_ring_offsets {
  * unless CAP_IPC_LOCK): ENOMEM when over the limit.
  *
  * Errors: EBUSY the context is already set up; EPERM the caller is not the
- * process that opened the device; EFAULT bad pointer; ENOMEM no memory.
+ * process that opened the device; EFAULT bad pointer (the context is then
+ * left not set up: setup may be retried); ENOMEM no memory.
  */
 struct aoff_setup {
 	__u32	size;
