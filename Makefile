@@ -37,8 +37,8 @@ deps:
 	$(Q)tools/install-deps.sh
 
 # The suites, cheapest first.  Each is a "check-NAME" target below.
-CHECK_SUITES ?= async async-asan async-ucontext async-aarch64 \
-		kmod-style vm-6.1 vm-6.12
+CHECK_SUITES ?= async async-asan async-ucontext async-aarch64 lib \
+		kmod-style vm-runner vm-6.1 vm-6.12 vm-lib-6.1 vm-lib-6.12
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -52,6 +52,18 @@ check-async check-async-asan check-async-ucontext check-async-aarch64:
 # Build-time checks of the module: W=1 on both kernels, checkpatch, sparse.
 check-kmod-style:
 	$(Q)$(MAKE) --no-print-directory -C kmod $@
+
+# Host tests of libasyncoff's pure parts, plain and ASan+UBSan.
+check-lib:
+	$(Q)$(MAKE) -C selftests/lib $@
+
+# The QEMU runner proves itself: output, exit status, log checks, timeout.
+check-vm-runner:
+	$(Q)$(MAKE) -C tools/vm $@
+
+# libasyncoff against the real device, inside QEMU.
+check-vm-lib-%:
+	$(Q)$(MAKE) -C selftests/lib check-vm-lib KERNEL=$*
 
 # kselftests of the driver inside QEMU, one suite per kernel.
 check-vm-%:

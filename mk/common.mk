@@ -26,3 +26,9 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 OPT      ?= -O2 -g
 CFLAGS   ?= $(OPT)
 AOFF_CFLAGS := -std=gnu11 $(WARNINGS) -fno-strict-aliasing -D_GNU_SOURCE
+
+# Sub-makes stay silent about themselves ("Entering directory", "Nothing to
+# be done"): the quiet lines above say what is built.
+ifneq ($(AOFF_VERBOSE),1)
+  MAKEFLAGS += --no-print-directory -s
+endif
