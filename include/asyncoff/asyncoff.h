@@ -75,6 +75,8 @@ int aoff_ctx_info(const struct aoff_ctx *ctx, struct aoff_info *info);
 /* Ring sizes as set up. */
 unsigned int aoff_ctx_sq_entries(const struct aoff_ctx *ctx);
 unsigned int aoff_ctx_cq_entries(const struct aoff_ctx *ctx);
+/* System calls the library made on the context so far (doorbells, waits). */
+uint64_t aoff_ctx_syscalls(const struct aoff_ctx *ctx);
 /* Non-zero once the device reset the context (it then refuses work). */
 int aoff_ctx_broken(const struct aoff_ctx *ctx);
 

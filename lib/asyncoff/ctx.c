@@ -177,3 +177,8 @@ AOFF_EXPORT int aoff_ctx_broken(const struct aoff_ctx *ctx)
 	return !!(__atomic_load_n(ctx->k_status, __ATOMIC_ACQUIRE) &
 		  AOFF_STATUS_BROKEN);
 }
+
+AOFF_EXPORT uint64_t aoff_ctx_syscalls(const struct aoff_ctx *ctx)
+{
+	return ctx->syscalls;
+}

@@ -42,6 +42,9 @@ struct aoff_ctx {
 	uint32_t sq_tail;
 	uint32_t cq_head;
 
+	/* System calls made on this context (doorbells, waits). */
+	uint64_t syscalls;
+
 	uint8_t *data;
 	uint64_t data_bytes;
 	struct aoff_data_heap heap;

@@ -65,6 +65,7 @@ static int aoff_enter(struct aoff_ctx *ctx, uint32_t to_submit,
 		e.flags = AOFF_ENTER_F_TIMEOUT;
 		e.timeout_ns = (uint64_t)timeout_ns;
 	}
+	ctx->syscalls++;
 	ret = ioctl(ctx->fd, AOFF_IOC_ENTER, &e);
 	if (ret < 0)
 		return -errno;

@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * asyncoff-bench: what an offload stack's users care about — operations
+ * per second, latency p50/p99, CPU time and system calls per operation —
+ * over requests in flight, contexts and payload size.
+ *
+ * Mode "ring" drives the device straight through libasyncoff: J requests
+ * kept in flight over C contexts, one doorbell per batch, completions
+ * reaped from shared memory, one wait (epoll over every context) when
+ * nothing is ready.  It is the floor every other mode builds on.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <asyncoff/asyncoff.h>
+#include "hist.h"
+
+struct opts {
+	const char *dev;
+	const char *mode;
+	const char *op;
+	unsigned int jobs, contexts;
+	size_t size;
+	double seconds;
+	int json, sweep, quiet;
+};
+
+struct result {
+	unsigned int jobs, contexts;
+	size_t size;
+	uint64_t ops;
+	double secs;
+	uint64_t cpu_ns;
+	uint64_t syscalls;
+	uint64_t p50, p99;
+};
+
+/*
+ * One device context and the requests it keeps in flight.  Each request
+ * owns a slot of the stamp array (its user_data) from submission to
+ * completion; free slots wait on a stack.
+ */
+struct bench_ctx {
+	struct aoff_ctx *ctx;
+	unsigned int target;	/* requests this context keeps in flight */
+	unsigned int inflight;
+	unsigned int *free_slots, nr_free;
+	int64_t in_off;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t cpu_ns(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) *
+		1000000000ull +
+	       ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) *
+		1000ull;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: asyncoff-bench [options]\n"
+		"  --device PATH    device node (default /dev/asyncoff0)\n"
+		"  --mode MODE      ring (requests straight through libasyncoff)\n"
+		"  --op NAME        operation: nop (default)\n"
+		"  --jobs N         requests in flight in total (default 64)\n"
+		"  --contexts N     device contexts sharing them (default 1)\n"
+		"  --size BYTES     payload per request (default 0)\n"
+		"  --seconds S      duration of each measurement (default 2)\n"
+		"  --sweep          jobs in flight 1, 4, 16, 64, 256 in one table\n"
+		"  --json           one JSON object (an array with --sweep)\n"
+		"  --quiet          no progress line\n"
+		"  --help           this text\n"
+		"Fields: ops_per_sec, lat_p50_ns, lat_p99_ns, cpu_ns_per_op,\n"
+		"syscalls_per_op (see Documentation/benchmark.md).\n");
+}
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "op", required_argument, NULL, 'o' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "contexts", required_argument, NULL, 'c' },
+		{ "size", required_argument, NULL, 's' },
+		{ "seconds", required_argument, NULL, 't' },
+		{ "sweep", no_argument, NULL, 'S' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end = NULL;
+	int c;
+
+	*o = (struct opts){ .dev = "/dev/asyncoff0", .mode = "ring",
+			    .op = "nop", .jobs = 64, .contexts = 1,
+			    .seconds = 2.0 };
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		errno = 0;
+		end = (char *)"";
+		switch (c) {
+		case 'd': o->dev = optarg; break;
+		case 'm': o->mode = optarg; break;
+		case 'o': o->op = optarg; break;
+		case 'j': o->jobs = (unsigned int)strtoul(optarg, &end, 0); break;
+		case 'c': o->contexts = (unsigned int)strtoul(optarg, &end, 0); break;
+		case 's': o->size = strtoul(optarg, &end, 0); break;
+		case 't': o->seconds = strtod(optarg, &end); break;
+		case 'S': o->sweep = 1; continue;
+		case 'J': o->json = 1; continue;
+		case 'q': o->quiet = 1; continue;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+		if (errno || *end) {
+			fprintf(stderr, "asyncoff-bench: bad number '%s'\n", optarg);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "asyncoff-bench: unexpected argument '%s'\n",
+			argv[optind]);
+		return -1;
+	}
+	if (strcmp(o->mode, "ring")) {
+		fprintf(stderr, "asyncoff-bench: mode '%s' is not available yet "
+			"(only 'ring')\n", o->mode);
+		return -1;
+	}
+	if (strcmp(o->op, "nop")) {
+		fprintf(stderr, "asyncoff-bench: unknown op '%s' (nop)\n", o->op);
+		return -1;
+	}
+	if (!o->jobs || !o->contexts || o->contexts > o->jobs ||
+	    o->seconds <= 0) {
+		fprintf(stderr, "asyncoff-bench: need jobs >= contexts >= 1 and "
+			"seconds > 0\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Fill @b's SQ up to its target and ring its doorbell once. */
+static int refill(struct bench_ctx *b, uint64_t *stamp, size_t size)
+{
+	uint64_t t = now_ns();
+	struct aoff_sqe *sqe;
+	int ret;
+
+	while (b->nr_free && (sqe = aoff_get_sqe(b->ctx))) {
+		unsigned int slot = b->free_slots[--b->nr_free];
+
+		aoff_prep_nop(sqe, slot);
+		if (size) {
+			sqe->in_off = (uint64_t)b->in_off;
+			sqe->in_len = (uint32_t)size;
+		}
+		stamp[slot] = t;
+		b->inflight++;
+	}
+	ret = aoff_submit(b->ctx);
+	return ret < 0 ? ret : 0;
+}
+
+/* Reap what @b has completed; each CQE's user_data is its stamp slot. */
+static int reap(struct bench_ctx *b, uint64_t *stamp, struct hist *h,
+		uint64_t *ops)
+{
+	struct aoff_cqe *cqes[64];
+	unsigned int n, i;
+	uint64_t t;
+
+	n = aoff_peek_batch_cqe(b->ctx, cqes, 64);
+	if (!n)
+		return 0;
+	t = now_ns();
+	for (i = 0; i < n; i++) {
+		if (cqes[i]->res < 0) {
+			fprintf(stderr, "asyncoff-bench: request failed: %s\n",
+				strerror(-cqes[i]->res));
+			return -EIO;
+		}
+		hist_add(h, t - stamp[cqes[i]->user_data]);
+		b->free_slots[b->nr_free++] = (unsigned int)cqes[i]->user_data;
+	}
+	aoff_cq_advance(b->ctx, n);
+	b->inflight -= n;
+	*ops += n;
+	return (int)n;
+}
+
+static int run_one(const struct opts *o, unsigned int jobs, struct result *r)
+{
+	struct aoff_ctx_opts co = { .sz = sizeof(co) };
+	struct bench_ctx *bc = calloc(o->contexts, sizeof(*bc));
+	uint64_t *stamp = calloc(jobs, sizeof(*stamp));
+	struct hist *h = calloc(1, sizeof(*h));
+	struct epoll_event ev, evs[64];
+	uint64_t t0, c0, end, next_progress, epolls = 0, ops = 0;
+	unsigned int i, base;
+	int ep = -1, ret = -ENOMEM;
+
+	if (!bc || !stamp || !h)
+		goto out;
+	if (o->contexts > 1) {
+		ep = epoll_create1(EPOLL_CLOEXEC);
+		if (ep < 0) {
+			ret = -errno;
+			goto out;
+		}
+	}
+	for (i = 0, base = 0; i < o->contexts; i++) {
+		bc[i].target = jobs / o->contexts + (i < jobs % o->contexts);
+		co.sq_entries = bc[i].target;
+		co.data_bytes = o->size ? o->size : 4096;
+		bc[i].ctx = aoff_ctx_open(o->dev, &co);
+		if (!bc[i].ctx) {
+			ret = -errno;
+			goto out;
+		}
+		bc[i].in_off = aoff_data_alloc(bc[i].ctx, o->size);
+		if (ep >= 0) {
+			ev.events = EPOLLIN;
+			ev.data.u32 = i;
+			if (epoll_ctl(ep, EPOLL_CTL_ADD, aoff_ctx_fd(bc[i].ctx),
+				      &ev)) {
+				ret = -errno;
+				goto out;
+			}
+		}
+		bc[i].free_slots = calloc(bc[i].target, sizeof(unsigned int));
+		if (!bc[i].free_slots)
+			goto out;
+		for (unsigned int k = 0; k < bc[i].target; k++)
+			bc[i].free_slots[bc[i].nr_free++] = base + k;
+		base += bc[i].target;
+	}
+
+	t0 = now_ns();
+	c0 = cpu_ns();
+	end = t0 + (uint64_t)(o->seconds * 1e9);
+	next_progress = t0 + 500000000ull;
+	for (i = 0; i < o->contexts; i++) {
+		ret = refill(&bc[i], stamp, o->size);
+		if (ret)
+			goto out;
+	}
+	for (;;) {
+		uint64_t t = now_ns();
+		int got = 0, n;
+
+		if (t >= end)
+			break;
+		if (!o->quiet && !o->json && t >= next_progress) {
+			fprintf(stderr, "\r  jobs %-4u %8.0f ops/s ...", jobs,
+				(double)ops / ((double)(t - t0) / 1e9));
+			next_progress = t + 500000000ull;
+		}
+		for (i = 0; i < o->contexts; i++) {
+			n = reap(&bc[i], stamp, h, &ops);
+			if (n < 0) {
+				ret = n;
+				goto out;
+			}
+			if (n) {
+				got = 1;
+				ret = refill(&bc[i], stamp, o->size);
+				if (ret)
+					goto out;
+			}
+		}
+		if (got)
+			continue;
+		/* Nothing ready anywhere: one sleep for all contexts. */
+		if (ep < 0) {
+			struct aoff_cqe *cqe;
+
+			ret = aoff_wait_cqe(bc[0].ctx, &cqe, 100000000);
+			if (ret && ret != -ETIME && ret != -EINTR)
+				goto out;
+		} else {
+			epolls++;
+			if (epoll_wait(ep, evs, 64, 100) < 0 && errno != EINTR) {
+				ret = -errno;
+				goto out;
+			}
+		}
+	}
+	r->secs = (double)(now_ns() - t0) / 1e9;
+	r->cpu_ns = cpu_ns() - c0;
+	r->ops = ops;
+	r->jobs = jobs;
+	r->contexts = o->contexts;
+	r->size = o->size;
+	r->syscalls = epolls;
+	for (i = 0; i < o->contexts; i++)
+		r->syscalls += aoff_ctx_syscalls(bc[i].ctx);
+	r->p50 = hist_quantile(h, 0.50);
+	r->p99 = hist_quantile(h, 0.99);
+	if (!o->quiet && !o->json)
+		fprintf(stderr, "\r%40s\r", "");
+	ret = 0;
+out:
+	for (i = 0; bc && i < o->contexts; i++) {
+		aoff_ctx_close(bc[i].ctx);
+		free(bc[i].free_slots);
+	}
+	if (ep >= 0)
+		close(ep);
+	free(bc);
+	free(stamp);
+	free(h);
+	return ret;
+}
+
+static double per_op(uint64_t v, uint64_t ops)
+{
+	return ops ? (double)v / (double)ops : 0.0;
+}
+
+static void print_json(const struct opts *o, const struct result *r)
+{
+	printf("{\"mode\":\"%s\",\"op\":\"%s\",\"jobs\":%u,\"contexts\":%u,"
+	       "\"size\":%zu,\"seconds\":%.3f,\"ops\":%llu,"
+	       "\"ops_per_sec\":%.1f,\"lat_p50_ns\":%llu,\"lat_p99_ns\":%llu,"
+	       "\"cpu_ns_per_op\":%.1f,\"syscalls_per_op\":%.4f}",
+	       o->mode, o->op, r->jobs, r->contexts, r->size, r->secs,
+	       (unsigned long long)r->ops, (double)r->ops / r->secs,
+	       (unsigned long long)r->p50, (unsigned long long)r->p99,
+	       per_op(r->cpu_ns, r->ops), per_op(r->syscalls, r->ops));
+}
+
+static void print_row(const struct result *r)
+{
+	printf("%6u %8u %8zu %12.0f %10llu %10llu %10.0f %10.4f\n",
+	       r->jobs, r->contexts, r->size, (double)r->ops / r->secs,
+	       (unsigned long long)r->p50, (unsigned long long)r->p99,
+	       per_op(r->cpu_ns, r->ops), per_op(r->syscalls, r->ops));
+}
+
+int main(int argc, char **argv)
+{
+	static const unsigned int sweep[] = { 1, 4, 16, 64, 256 };
+	unsigned int n = 1, i;
+	struct opts o;
+	struct result r;
+
+	if (parse(argc, argv, &o))
+		return 2;
+	if (o.sweep)
+		n = sizeof(sweep) / sizeof(sweep[0]);
+	if (o.json && o.sweep)
+		printf("[");
+	else if (!o.json)
+		printf("asyncoff-bench: mode %s, op %s, %zu bytes, %s\n"
+		       "%6s %8s %8s %12s %10s %10s %10s %10s\n",
+		       o.mode, o.op, o.size, o.dev, "jobs", "contexts", "size",
+		       "ops/s", "p50 ns", "p99 ns", "cpu ns/op", "sys/op");
+	for (i = 0; i < n; i++) {
+		unsigned int jobs = o.sweep ? sweep[i] : o.jobs;
+		int ret;
+
+		if (jobs < o.contexts)
+			continue;
+		ret = run_one(&o, jobs, &r);
+		if (ret) {
+			fprintf(stderr, "asyncoff-bench: %s: %s%s\n", o.dev,
+				strerror(-ret), ret == -ENOENT ?
+				" (is the module loaded? insmod asyncoff.ko)" : "");
+			return 1;
+		}
+		if (o.json) {
+			printf("%s", i && o.sweep ? "," : "");
+			print_json(&o, &r);
+		} else {
+			print_row(&r);
+		}
+		fflush(stdout);
+	}
+	if (o.json)
+		printf("%s\n", o.sweep ? "]" : "");
+	return 0;
+}
