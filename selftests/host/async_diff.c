@@ -213,25 +213,32 @@ struct job_args {
 	int token;
 };
 
+/* The slot a job is started in (a job started with size-0 args gets NULL). */
+static int starting_slot;
+
 static int job_body(void *arg)
 {
-	struct job_args a = *(struct job_args *)arg;
+	/* The job's own copy of the arguments, read again after every pause. */
+	struct job_args *ap = arg;
 	ASYNC_JOB *self = ASYNC_get_current_job();
 	ASYNC_WAIT_CTX *ctx = self ? ASYNC_get_wait_ctx(self) : NULL;
 	char who[8];
 	int rc;
 
-	snprintf(who, sizeof(who), "j%d", a.slot);
-	trace("%s begin token=%d current=%d ctx=c%d", who, a.token, self != NULL,
-	      ctx_id(ctx));
+	snprintf(who, sizeof(who), "j%d", starting_slot);
+	if (ap && ap->slot != starting_slot)
+		trace("%s args slot=%d", who, ap->slot);
+	trace("%s begin token=%d current=%d ctx=c%d", who, ap ? ap->token : -2,
+	      self != NULL, ctx_id(ctx));
 	for (;;) {
 		switch (rnd(14)) {
 		case 0: case 1: case 2:
 			rc = ASYNC_pause_job();
 			/* Back (or never left, when blocked). */
-			trace("%s pause -> %d same_job=%d ctx=c%d", who, rc,
+			trace("%s pause -> %d same_job=%d ctx=c%d token=%d", who, rc,
 			      ASYNC_get_current_job() == self,
-			      ctx_id(ASYNC_get_wait_ctx(ASYNC_get_current_job())));
+			      ctx_id(ASYNC_get_wait_ctx(ASYNC_get_current_job())),
+			      ap ? ap->token : -2);
 			break;
 		case 3:
 			ASYNC_block_pause();
@@ -290,7 +297,7 @@ static void free_ctx(int c)
 static void resume_or_start(int s, int fresh)
 {
 	struct slot *sl = &slots[s];
-	struct job_args a;
+	struct job_args a = { -1, -1 };
 	ASYNC_JOB *before = sl->job;
 	int c = fresh ? pick_ctx() : (int)rnd(NCTX + 1) - 1, rc;
 
@@ -302,15 +309,20 @@ static void resume_or_start(int s, int fresh)
 		sl->ctx = c;
 		sl->ret = 0x5a5a;
 		sl->job = NULL;
-		rc = ASYNC_start_job(&sl->job, ctxs[c], &sl->ret, job_body, &a, sizeof(a));
+		starting_slot = s;
+		/* Now and then non-NULL args of size 0: the job gets NULL. */
+		rc = ASYNC_start_job(&sl->job, ctxs[c], &sl->ret, job_body, &a,
+				     rnd(8) ? sizeof(a) : 0);
 		/* The caller's block may change at once: the job has a copy. */
 		a.token = -1;
 	} else {
+		a.token = -3;
 		/* A resume may name any ctx (or none): it is ignored. */
 		if (c >= 0 && !ctxs[c])
 			c = -1;
+		/* New args on a resume are ignored too. */
 		rc = ASYNC_start_job(&sl->job, c < 0 ? NULL : ctxs[c], &sl->ret,
-				     job_body, NULL, 0);
+				     job_body, rnd(2) ? &a : NULL, sizeof(a));
 	}
 	switch (rc) {
 	case ASYNC_PAUSE:

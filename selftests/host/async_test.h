@@ -28,6 +28,17 @@
 # define HAVE_ASYNC_MEM_FUNCTIONS 0
 #endif
 
+/*
+ * The harness ends each test with _exit(), so LeakSanitizer never looks at
+ * a test on its own: tests that free everything ask it explicitly.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+# include <sanitizer/lsan_interface.h>
+# define LEAKS_FOUND() __lsan_do_recoverable_leak_check()
+#else
+# define LEAKS_FOUND() 0
+#endif
+
 /* A value no implementation writes by itself: lets tests see "untouched". */
 #define SENTINEL_FD ((OSSL_ASYNC_FD)-7777)
 

@@ -292,6 +292,7 @@ TEST(block_outlives_its_job)
 	ASSERT_EQ(ASYNC_FINISH, ASYNC_start_job(&job, ctx, &ret, pause_n, &n, sizeof(n)));
 	ASYNC_WAIT_CTX_free(ctx);
 	ASYNC_cleanup_thread();
+	EXPECT_EQ(0, LEAKS_FOUND());
 }
 
 struct arg_block {
@@ -347,6 +348,7 @@ TEST(args_are_copied)
 	EXPECT_NE((void *)&a, a.seen_at);
 	ASYNC_WAIT_CTX_free(ctx);
 	ASYNC_cleanup_thread();
+	EXPECT_EQ(0, LEAKS_FOUND());
 }
 
 static unsigned long big_sum;
@@ -386,6 +388,7 @@ TEST(large_args_are_copied)
 	EXPECT_EQ(want, big_sum);
 	ASYNC_WAIT_CTX_free(ctx);
 	ASYNC_cleanup_thread();
+	EXPECT_EQ(0, LEAKS_FOUND());
 }
 
 static void *seen_arg;
@@ -501,6 +504,7 @@ TEST(pool_jobs_are_recycled)
 	}
 	ASYNC_WAIT_CTX_free(ctx);
 	ASYNC_cleanup_thread();
+	EXPECT_EQ(0, LEAKS_FOUND());
 }
 
 TEST(start_without_init)
@@ -548,6 +552,7 @@ TEST(cleanup_thread_resets_pool)
 	ASYNC_cleanup_thread();
 	/* Cleaning up twice, or with nothing to clean, is harmless. */
 	ASYNC_cleanup_thread();
+	EXPECT_EQ(0, LEAKS_FOUND());
 }
 
 struct nested_state {
@@ -733,6 +738,7 @@ TEST(many_interleaved_jobs)
 		ASYNC_WAIT_CTX_free(ctx[i]);
 	}
 	ASYNC_cleanup_thread();
+	EXPECT_EQ(0, LEAKS_FOUND());
 }
 
 static int rounding_job(void *arg)

@@ -160,6 +160,7 @@ TEST(each_thread_has_its_own_pool)
 	}
 	pthread_barrier_destroy(&barrier);
 	ASYNC_cleanup_thread();
+	EXPECT_EQ(0, LEAKS_FOUND());
 }
 
 /* Thread A runs a job that waits, blocked, while thread B looks around. */
@@ -277,6 +278,7 @@ TEST(thread_exit_releases_state)
 		ASSERT_EQ(0, pthread_join(th, NULL));
 		EXPECT_EQ(102, rets[i]);
 	}
+	EXPECT_EQ(0, LEAKS_FOUND());
 }
 
 TEST_HARNESS_MAIN

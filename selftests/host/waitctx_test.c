@@ -308,6 +308,7 @@ TEST(changed_fds_across_pauses)
 		EXPECT_STREQ("+0{} -0{}", st.seen_after_resume[i]);
 	}
 	ASYNC_WAIT_CTX_free(st.ctx);
+	EXPECT_EQ(0, LEAKS_FOUND());
 }
 
 TEST(changes_made_while_paused)
@@ -438,6 +439,7 @@ TEST(cleanup_on_free_never_on_clear)
 	EXPECT_EQ(ctx, cleanups[i].ctx);
 	EXPECT_EQ((const void *)&key_c, cleanups[i].key);
 	EXPECT_EQ((void *)&d3, cleanups[i].data);
+	EXPECT_EQ(0, LEAKS_FOUND());
 }
 
 /* The cleanup can close the fd: that is what it is for. */
@@ -511,6 +513,7 @@ TEST(duplicate_keys_newest_wins)
 	EXPECT_EQ(2, ncleanups);
 	EXPECT_LE(0, cleanup_of(94));
 	EXPECT_LE(0, cleanup_of(95));
+	EXPECT_EQ(0, LEAKS_FOUND());
 }
 
 TEST(duplicate_key_same_fd)
@@ -738,6 +741,7 @@ TEST(many_fds)
 	EXPECT_EQ(150, na);
 	EXPECT_EQ(0, nd);
 	ASYNC_WAIT_CTX_free(ctx);
+	EXPECT_EQ(0, LEAKS_FOUND());
 }
 
 TEST_HARNESS_MAIN
