@@ -6,6 +6,7 @@
  * libcrypto and against the runtime; both must pass.
  */
 #include <fenv.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -605,6 +606,9 @@ TEST(nested_start_is_refused)
 		ASYNC_JOB *job = NULL;
 		int n = 1;
 
+		/* libcrypto's known crash needs no sanitizer report. */
+		if (!IMPL_IS_RUNTIME)
+			signal(SIGSEGV, SIG_DFL);
 		st->outer_rc = start_job(&job, ctx, &st->outer_ret, nested_outer, st);
 		if (st->outer_rc != ASYNC_FINISH || job != NULL ||
 		    ASYNC_get_current_job() != NULL)

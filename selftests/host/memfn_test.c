@@ -228,8 +228,8 @@ TEST(failing_allocator_means_no_jobs)
 
 TEST(mem_functions)
 {
-	SKIP(return, "OpenSSL %s has no ASYNC_set_mem_functions() (added in 3.2)",
-	     OPENSSL_VERSION_TEXT);
+	SKIP(return, "libcrypto %s has no ASYNC_set_mem_functions() (added in 3.2)",
+	     OPENSSL_FULL_VERSION_STR);
 }
 
 #endif

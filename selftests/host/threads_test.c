@@ -281,4 +281,82 @@ TEST(thread_exit_releases_state)
 	EXPECT_EQ(0, LEAKS_FOUND());
 }
 
+/*
+ * A job paused on one thread and resumed on another: OpenSSL lets it run
+ * there until its next pause, which returns to the thread that resumed it.
+ * (Finishing there is not defined: OpenSSL would return to the starting
+ * thread's dispatcher.)  So: start on this thread, one leg on another, and
+ * the end back here.
+ */
+struct migrate_state {
+	ASYNC_JOB *job;
+	ASYNC_WAIT_CTX *ctx;
+	pthread_t where[3];
+	ASYNC_JOB *current[3];
+	int legs;
+	int other_rc;
+	int other_ret;
+	ASYNC_JOB *other_current_after;
+};
+
+static int migrate_job(void *arg)
+{
+	struct migrate_state *ms = JOB_STATE(struct migrate_state, arg);
+
+	while (ms->legs < 3) {
+		ms->where[ms->legs] = pthread_self();
+		ms->current[ms->legs] = ASYNC_get_current_job();
+		ms->legs++;
+		if (ms->legs < 3)
+			ASYNC_pause_job();
+	}
+	return 64;
+}
+
+static void *resume_elsewhere(void *arg)
+{
+	struct migrate_state *ms = arg;
+
+	ms->other_ret = 0x5a5a;
+	ms->other_rc = start_job(&ms->job, ms->ctx, &ms->other_ret, migrate_job, NULL);
+	ms->other_current_after = ASYNC_get_current_job();
+	ASYNC_cleanup_thread();
+	return NULL;
+}
+
+TEST(job_resumed_on_another_thread)
+{
+	struct migrate_state ms;
+	ASYNC_JOB *started;
+	pthread_t th;
+	int ret = 0;
+
+	memset(&ms, 0, sizeof(ms));
+	ms.ctx = ASYNC_WAIT_CTX_new();
+	ASSERT_NE(NULL, ms.ctx);
+	ASSERT_EQ(ASYNC_PAUSE, start_job(&ms.job, ms.ctx, &ret, migrate_job, &ms));
+	started = ms.job;
+	ASSERT_EQ(0, pthread_create(&th, NULL, resume_elsewhere, &ms));
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	/* The other thread ran the second leg and got the pause. */
+	EXPECT_EQ(ASYNC_PAUSE, ms.other_rc);
+	EXPECT_EQ(0x5a5a, ms.other_ret);
+	EXPECT_EQ(started, ms.job);
+	EXPECT_EQ(2, ms.legs);
+	EXPECT_TRUE(pthread_equal(ms.where[1], th));
+	EXPECT_EQ(started, ms.current[1]);
+	EXPECT_EQ(NULL, ms.other_current_after);
+	/* Back here for the end. */
+	ASSERT_EQ(ASYNC_FINISH, start_job(&ms.job, ms.ctx, &ret, migrate_job, &ms));
+	EXPECT_EQ(64, ret);
+	EXPECT_EQ(NULL, ms.job);
+	EXPECT_EQ(3, ms.legs);
+	EXPECT_TRUE(pthread_equal(ms.where[0], ms.where[2]));
+	EXPECT_EQ(started, ms.current[0]);
+	EXPECT_EQ(started, ms.current[2]);
+	EXPECT_EQ(NULL, ASYNC_get_current_job());
+	ASYNC_WAIT_CTX_free(ms.ctx);
+	ASYNC_cleanup_thread();
+}
+
 TEST_HARNESS_MAIN
