@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Seeded fuzzer: random ioctls (right and wrong commands, random argument
+ * bytes and sizes, bad pointers) and random SQEs (valid-ish and garbage),
+ * random doorbells, occasional context re-creation, and a second context
+ * whose whole mapping, indexes included, gets random writes.
+ *
+ * Invariants on the honest context: every CQE's res is one of the
+ * documented values, and every consumed SQE completes exactly once.
+ * The seed is printed; AOFF_FUZZ_SEED and AOFF_FUZZ_ITERS (default
+ * 100000) reproduce or lengthen a run.  The kernel log is checked by the
+ * QEMU runner.
+ */
+#include <signal.h>
+#include <sys/time.h>
+
+#include "kselftest_harness.h"
+#include "aoff_test.h"
+
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+	/* xorshift64*: small, seedable, good enough to pick actions. */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dull;
+}
+
+static uint64_t rnd_below(uint64_t n)
+{
+	return n ? rnd() % n : 0;
+}
+
+static void rnd_fill(void *p, size_t n)
+{
+	uint8_t *b = p;
+
+	while (n--)
+		*b++ = (uint8_t)rnd();
+}
+
+/* A number near an interesting edge. */
+static uint64_t rnd_edge(uint64_t limit)
+{
+	switch (rnd_below(6)) {
+	case 0: return 0;
+	case 1: return limit;
+	case 2: return limit - rnd_below(17);
+	case 3: return limit + rnd_below(17);
+	case 4: return ~0ull - rnd_below(17);
+	default: return rnd_below(limit + 1);
+	}
+}
+
+struct fz {
+	struct aoff_ring r;
+	uint64_t consumed, reaped;	/* honest ring accounting */
+	uint32_t last_head;
+	uint64_t ud_next;
+};
+
+static int res_ok(int32_t res)
+{
+	return res == 0 || res == -EINVAL || res == -EOPNOTSUPP || res == -EFAULT;
+}
+
+static int fz_open(struct fz *f)
+{
+	uint32_t sq = 1u << rnd_below(8);
+
+	memset(f, 0, sizeof(*f));
+	return aoff_ring_init(&f->r, sq, rnd_below(2) ? 0 : sq << rnd_below(3),
+			      rnd_below(4) * 4096 + rnd_below(4096));
+}
+
+/* Consumed SQEs are counted from the kernel's SQ head movement. */
+static void fz_account(struct fz *f)
+{
+	uint32_t h = __atomic_load_n(f->r.sq_head, __ATOMIC_ACQUIRE);
+
+	f->consumed += (uint32_t)(h - f->last_head);
+	f->last_head = h;
+}
+
+static int fz_reap(struct fz *f)
+{
+	struct aoff_cqe c[64];
+	unsigned int n, i;
+
+	n = aoff_reap(&f->r, c, 64);
+	for (i = 0; i < n; i++)
+		if (!res_ok(c[i].res) || c[i].flags)
+			return -1;
+	f->reaped += n;
+	return 0;
+}
+
+static void fz_sqe(struct fz *f)
+{
+	struct aoff_sqe *sqe = aoff_get_sqe(&f->r);
+	uint64_t db = f->r.s.data_bytes;
+
+	if (!sqe)
+		return;
+	if (rnd_below(4) == 0) {
+		rnd_fill(sqe, sizeof(*sqe));
+	} else {
+		sqe->opcode = rnd_below(8) ? AOFF_OP_NOP : (uint8_t)rnd();
+		if (!rnd_below(8))
+			sqe->flags = (uint8_t)rnd();
+		if (!rnd_below(16))
+			sqe->resv0 = (uint16_t)rnd();
+		if (!rnd_below(16))
+			sqe->op_flags = (uint32_t)rnd();
+		sqe->in_off = rnd_edge(db);
+		sqe->in_len = (uint32_t)rnd_edge(db);
+		sqe->out_off = rnd_edge(db);
+		sqe->out_len = (uint32_t)rnd_edge(db);
+		if (!rnd_below(16))
+			sqe->op_resv[rnd_below(3)] = rnd();
+	}
+	sqe->user_data = f->ud_next++;
+}
+
+static void fz_doorbell(struct fz *f)
+{
+	struct aoff_enter e;
+	int ret;
+
+	aoff_publish(&f->r);
+	memset(&e, 0, sizeof(e));
+	e.to_submit = rnd_below(3) ? aoff_sq_pending(&f->r) : (uint32_t)rnd_edge(64);
+	e.min_complete = rnd_below(4) ? 0 : (uint32_t)rnd_below(4);
+	e.flags = AOFF_ENTER_F_TIMEOUT;
+	e.timeout_ns = rnd_below(200000);
+	if (!rnd_below(32))
+		e.flags = (uint32_t)rnd();
+	if (!rnd_below(32))
+		e.resv[rnd_below(2)] = rnd();
+	ret = (int)aoff_ioctl(f->r.fd, AOFF_IOC_ENTER, &e);
+	(void)ret;
+	fz_account(f);
+}
+
+static unsigned long rnd_cmd(void)
+{
+	static const unsigned long known[] = {
+		AOFF_IOC_SETUP, AOFF_IOC_ENTER, AOFF_IOC_INFO,
+	};
+	unsigned int dir = (unsigned int)rnd_below(4);
+	unsigned int size = (unsigned int)rnd_below(1u << 14);
+
+	if (rnd_below(2))
+		return known[rnd_below(3)];
+	/* Only our magic (and an unused one): never the VFS's own ioctls. */
+	return _IOC(dir, rnd_below(4) ? AOFF_IOC_MAGIC : 0xb4,
+		    (unsigned int)rnd_below(256), size);
+}
+
+static void fz_ioctl(int fd)
+{
+	static uint8_t buf[1 << 14] __attribute__((aligned(8)));
+	void *arg = buf;
+	long ret;
+
+	rnd_fill(buf, rnd_below(512));
+	if (!rnd_below(2))
+		*(uint32_t *)buf = (uint32_t)rnd_edge(256);
+	switch (rnd_below(8)) {
+	case 0: arg = NULL; break;
+	case 1: arg = (void *)(uintptr_t)rnd(); break;
+	case 2: arg = buf + sizeof(buf) - rnd_below(64); break;
+	default: break;
+	}
+	ret = aoff_ioctl(fd, rnd_cmd(), arg);
+	(void)ret;
+}
+
+static void on_tick(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * Random doorbells may ask to wait for completions that never come; a
+ * periodic signal turns any such wait into EINTR (which is also fuzzed).
+ */
+static void start_ticks(void)
+{
+	struct sigaction sa;
+	struct itimerval it = { .it_interval = { .tv_usec = 20000 },
+				.it_value = { .tv_usec = 20000 } };
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_tick;
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+FIXTURE(fuzz) { int unused; };
+FIXTURE_SETUP(fuzz) { AOFF_REQUIRE_DEVICE(_metadata); }
+FIXTURE_TEARDOWN(fuzz) { }
+
+TEST_F_TIMEOUT(fuzz, random_ioctls_and_sqes, 600)
+{
+	const char *s = getenv("AOFF_FUZZ_SEED"), *it = getenv("AOFF_FUZZ_ITERS");
+	uint64_t seed = s ? strtoull(s, NULL, 0) : (aoff_now_ns() ^ (uint64_t)getpid());
+	uint64_t iters = it ? strtoull(it, NULL, 0) : 100000, i, t0;
+	struct fz f, chaos;
+	int ret;
+
+	ksft_print_msg("fuzz seed=%llu iterations=%llu (AOFF_FUZZ_SEED=%llu reproduces)\n",
+		       (unsigned long long)seed, (unsigned long long)iters,
+		       (unsigned long long)seed);
+	rng_state = seed | 1;
+	start_ticks();
+	ASSERT_EQ(0, fz_open(&f));
+	ASSERT_EQ(0, fz_open(&chaos));
+
+	for (i = 0; i < iters; i++) {
+		switch (rnd_below(100)) {
+		case 0 ... 54:
+			fz_sqe(&f);
+			break;
+		case 55 ... 69:
+			fz_doorbell(&f);
+			break;
+		case 70 ... 79:
+			ASSERT_EQ(0, fz_reap(&f)) TH_LOG("bad CQE, seed %llu", (unsigned long long)seed);
+			break;
+		case 80 ... 89:
+			fz_ioctl(rnd_below(4) ? f.r.fd : chaos.r.fd);
+			break;
+		case 90 ... 97: {
+			/* Scribble over the chaos context, then ring it. */
+			size_t off = rnd_below(chaos.r.map_len - 8);
+
+			*(uint64_t *)(chaos.r.map + (off & ~7ul)) = rnd();
+			if (rnd_below(2))
+				*chaos.r.sq_tail = (uint32_t)rnd_edge(1024);
+			fz_ioctl(chaos.r.fd);
+			fz_doorbell(&chaos);
+			break;
+		}
+		default:
+			/* Recreate a context, with its requests in flight. */
+			if (rnd_below(2)) {
+				aoff_ring_exit(&chaos.r);
+				ASSERT_EQ(0, fz_open(&chaos));
+			} else {
+				/* Settle the honest one's accounts first. */
+				t0 = aoff_now_ns();
+				aoff_enter(&f.r, 0, 0, -1);
+				fz_account(&f);
+				while (f.reaped < f.consumed &&
+				       aoff_now_ns() - t0 < 10000000000ull) {
+					aoff_enter(&f.r, 0, 1, 1000000000ll);
+					ASSERT_EQ(0, fz_reap(&f));
+				}
+				ASSERT_EQ(f.consumed, f.reaped)
+					TH_LOG("lost CQEs, seed %llu", (unsigned long long)seed);
+				aoff_ring_exit(&f.r);
+				ASSERT_EQ(0, fz_open(&f));
+			}
+			break;
+		}
+	}
+	/* Final settlement. */
+	t0 = aoff_now_ns();
+	do {
+		ret = aoff_enter(&f.r, aoff_sq_pending(&f.r), 0, -1);
+		fz_account(&f);
+		aoff_enter(&f.r, 0, 1, 100000000ll);
+		ASSERT_EQ(0, fz_reap(&f));
+	} while ((f.reaped < f.consumed || aoff_sq_pending(&f.r)) &&
+		 aoff_now_ns() - t0 < 20000000000ull);
+	(void)ret;
+	EXPECT_EQ(f.consumed, f.reaped) TH_LOG("seed %llu", (unsigned long long)seed);
+	EXPECT_EQ(0, aoff_sq_pending(&f.r));
+	aoff_ring_exit(&f.r);
+	aoff_ring_exit(&chaos.r);
+}
+
+TEST_HARNESS_MAIN
