@@ -7,6 +7,7 @@
 #ifndef AOFF_ASYNC_LOCAL_H
 #define AOFF_ASYNC_LOCAL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <openssl/async.h>
 
@@ -27,8 +28,20 @@ struct aoff_thread;
 
 struct async_job_st {
 	struct aoff_fiber fiber;
-	struct aoff_thread *owner;	/* jobs never change thread */
-	struct async_job_st *next;	/* idle list */
+	/*
+	 * The pool the job came from and goes back to.  As in OpenSSL, a
+	 * paused job may be resumed on any thread; only the owner's pool
+	 * lists it, so a job finishing elsewhere is handed back
+	 * (aoff_pool_put_foreign).
+	 */
+	struct aoff_thread *owner;
+	/*
+	 * The thread running it now (set by ASYNC_start_job before every
+	 * switch in): pause and finish switch to this thread's dispatcher,
+	 * and the job reads it from here, never from TLS, after a switch.
+	 */
+	struct aoff_thread *runner;
+	struct async_job_st *next;	/* idle list, hand-back list */
 	int (*func)(void *);
 	void *args;			/* NULL, argbuf or bigbuf */
 	ASYNC_WAIT_CTX *waitctx;
@@ -43,8 +56,13 @@ struct async_job_st {
 
 /*
  * One per thread, created on first use and freed by the thread-exit
- * destructor.  It outlives ASYNC_cleanup_thread, which only drops the pool,
- * so paused jobs always find their dispatcher.
+ * destructor -- or, if jobs of its pool are still out (paused, or running
+ * on another thread), by whoever finishes the last of them.  It outlives
+ * ASYNC_cleanup_thread, which only drops the pool.
+ *
+ * Everything but the last two fields is touched by the owning thread only
+ * (no atomics on the fast path); remote, dead and, once dead is set, live
+ * are protected by the global hand-back lock in pool.c.
  */
 struct aoff_thread {
 	struct aoff_fiber dispatcher;	/* where ASYNC_start_job waits */
@@ -55,6 +73,10 @@ struct aoff_thread {
 	size_t curr_size;		/* jobs made since the pool's init */
 	size_t live;			/* jobs not in the idle list */
 	struct async_job_st *idle;	/* LIFO: the warmest stack first */
+	/* Jobs of this pool that finished on other threads.  Written under
+	 * the hand-back lock; read without it only as a hint. */
+	_Atomic(struct async_job_st *) remote;
+	int dead;			/* the thread has exited */
 };
 
 /*
@@ -68,7 +90,9 @@ extern __thread struct aoff_thread *aoff_async_tls
 struct aoff_thread *aoff_thread_get(void);
 struct async_job_st *aoff_pool_get(struct aoff_thread *ts);
 void aoff_pool_put(struct aoff_thread *ts, struct async_job_st *job);
+void aoff_pool_put_foreign(struct async_job_st *job);
 void aoff_pool_drain(struct aoff_thread *ts);
+int aoff_pool_retire(struct aoff_thread *ts);
 
 void *aoff_stack_alloc(size_t *size);
 void aoff_stack_free(void *stack, size_t size);

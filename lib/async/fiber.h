@@ -3,7 +3,7 @@
  * A fiber: a stack and the registers to resume it.  Two implementations,
  * chosen at build time (ASYNC_SWITCH): hand-written assembly (switch_*.S,
  * AOFF_FIBER_ASM) or makecontext/swapcontext.  Switches only ever go
- * between a thread's dispatcher and one of its jobs.
+ * between a thread's dispatcher and a job running on that thread.
  *
  * ASan must be told about every stack change, otherwise it takes the job's
  * stack for a corrupted thread stack and reports false errors.
@@ -48,12 +48,14 @@ void *aoff_async_frame_init(void *top, void (*entry)(void *), void *arg);
 #endif
 
 /*
- * Leave @from for @to.  Returns when someone switches back to @from; in our
- * two-party scheme that is always @to, so ASan's report of the stack we came
- * from is stored in @to (that is how the dispatcher learns its bounds).
+ * Leave @from for @to; returns when some fiber switches back to @from.
+ * Then @peer (read after the switch) must name that fiber: ASan stores the
+ * bounds of the stack we came from in it (that is how a dispatcher learns
+ * its bounds).  A dispatcher is always resumed by the job it switched to,
+ * but a job may be resumed by another thread's dispatcher.
  */
-static inline void aoff_fiber_switch(struct aoff_fiber *from,
-				     struct aoff_fiber *to)
+static inline void aoff_fiber_leave(struct aoff_fiber *from,
+				    struct aoff_fiber *to)
 {
 #if defined(__SANITIZE_ADDRESS__)
 	__sanitizer_start_switch_fiber(&from->fake_stack, to->stack_bottom,
@@ -64,10 +66,26 @@ static inline void aoff_fiber_switch(struct aoff_fiber *from,
 #else
 	swapcontext(&from->uc, &to->uc);
 #endif
+}
+
+static inline void aoff_fiber_back(struct aoff_fiber *from,
+				   struct aoff_fiber *peer)
+{
 #if defined(__SANITIZE_ADDRESS__)
-	__sanitizer_finish_switch_fiber(from->fake_stack, &to->stack_bottom,
-					&to->stack_size);
+	__sanitizer_finish_switch_fiber(from->fake_stack, &peer->stack_bottom,
+					&peer->stack_size);
+#else
+	(void)from;
+	(void)peer;
 #endif
+}
+
+/* A switch whose answer comes from @to itself. */
+static inline void aoff_fiber_switch(struct aoff_fiber *from,
+				     struct aoff_fiber *to)
+{
+	aoff_fiber_leave(from, to);
+	aoff_fiber_back(from, to);
 }
 
 /* First thing a fiber's entry function does: complete the switch that

@@ -4,9 +4,12 @@
  * OpenSSL 3.x's answers (see ASYNC_start_job(3) and
  * Documentation/async-runtime.md for the cases OpenSSL leaves undefined).
  *
- * A thread's dispatcher (the caller of ASYNC_start_job) and its jobs
- * switch only with each other, so no locking: everything here is touched by
- * the owning thread only.
+ * A thread's dispatcher (the caller of ASYNC_start_job) and the job it
+ * runs switch only with each other, so no locking: everything here is
+ * touched by the running thread only.  A paused job may be resumed on
+ * another thread (OpenSSL allows it); the thread that hands it over must
+ * synchronise with the one that takes it, as for any object.  Only a job
+ * finishing away from its pool's thread takes a lock (pool.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -60,13 +63,7 @@ AOFF_EXPORT int ASYNC_start_job(ASYNC_JOB **jobp, ASYNC_WAIT_CTX *wctx,
 
 	job = *jobp;
 	if (job) {
-		/*
-		 * A job resumes only on its own thread: its stack frames
-		 * return to that thread's dispatcher.  OpenSSL crashes
-		 * later; we refuse and leave the job paused for its owner.
-		 */
-		if (job->owner != ts)
-			return ASYNC_ERR;
+		/* Any thread may resume it, as in OpenSSL. */
 		if (job->state != AOFF_JOB_PAUSED) {
 			*jobp = NULL;
 			return ASYNC_ERR;
@@ -86,6 +83,7 @@ AOFF_EXPORT int ASYNC_start_job(ASYNC_JOB **jobp, ASYNC_WAIT_CTX *wctx,
 	}
 
 	job->state = AOFF_JOB_RUNNING;
+	job->runner = ts;
 	ts->curr = job;
 	aoff_fiber_switch(&ts->dispatcher, &job->fiber);
 	ts->curr = NULL;
@@ -93,7 +91,15 @@ AOFF_EXPORT int ASYNC_start_job(ASYNC_JOB **jobp, ASYNC_WAIT_CTX *wctx,
 	if (job->state == AOFF_JOB_STOPPING) {
 		if (ret)
 			*ret = job->ret;
-		aoff_pool_put(ts, job);
+		/*
+		 * OpenSSL returns a job finishing away from its thread to the
+		 * wrong dispatcher; here it finished on ours and goes back to
+		 * its own pool.
+		 */
+		if (job->owner == ts)
+			aoff_pool_put(ts, job);
+		else
+			aoff_pool_put_foreign(job);
 		*jobp = NULL;
 		return ASYNC_FINISH;
 	}
@@ -112,7 +118,12 @@ AOFF_EXPORT int ASYNC_pause_job(void)
 		return 1;
 	job = ts->curr;
 	job->state = AOFF_JOB_PAUSING;
-	aoff_fiber_switch(&job->fiber, &ts->dispatcher);
+	aoff_fiber_leave(&job->fiber, &ts->dispatcher);
+	/*
+	 * Perhaps on another thread now: ts is stale, job->runner is the
+	 * thread that resumed us.
+	 */
+	aoff_fiber_back(&job->fiber, &job->runner->dispatcher);
 	/*
 	 * Resumed: the application has seen the fd changes of this pause.
 	 * (OpenSSL 3.0 crashes here when the job has no wait ctx.)

@@ -5,35 +5,136 @@
  * recycling them.  Reused jobs keep their stack and fiber, so starting a
  * job costs no allocation once the pool is warm.
  */
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "async_local.h"
+
+/*
+ * The rare path: a job finishing on a thread other than its pool's, and a
+ * pool's thread exiting while some of its jobs are out.  One global lock
+ * makes "hand the job back" and "the owner is gone, so destroy it and maybe
+ * the owner's state too" atomic with respect to the owner's exit.  Same-thread
+ * starts and finishes never take it.
+ */
+static pthread_mutex_t aoff_handback_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void aoff_job_free(struct async_job_st *job)
+{
+	aoff_stack_free(job->stack, job->stack_size);
+	free(job->bigbuf);
+	free(job);
+}
+
+/*
+ * Move the jobs other threads handed back into the idle list.  The relaxed
+ * load is only a hint: a hand-back that happens-before this call is seen
+ * (coherence); one racing with it is picked up next time.
+ */
+static void aoff_pool_take_remote(struct aoff_thread *ts)
+{
+	struct async_job_st *job, *next;
+
+	if (!atomic_load_explicit(&ts->remote, memory_order_relaxed))
+		return;
+	pthread_mutex_lock(&aoff_handback_lock);
+	job = atomic_load_explicit(&ts->remote, memory_order_relaxed);
+	atomic_store_explicit(&ts->remote, NULL, memory_order_relaxed);
+	pthread_mutex_unlock(&aoff_handback_lock);
+	for (; job; job = next) {
+		next = job->next;
+		job->next = ts->idle;
+		ts->idle = job;
+		ts->live--;
+	}
+}
 
 void aoff_pool_drain(struct aoff_thread *ts)
 {
 	struct async_job_st *job;
 
+	aoff_pool_take_remote(ts);
 	while ((job = ts->idle)) {
 		ts->idle = job->next;
-		aoff_stack_free(job->stack, job->stack_size);
-		free(job->bigbuf);
-		free(job);
+		aoff_job_free(job);
 		if (ts->curr_size)
 			ts->curr_size--;
 	}
 }
 
+/*
+ * The job finished on the calling thread, which is not its owner's: the
+ * job's stack is no longer in use, so it can go back to its pool, or be
+ * destroyed if the owner has exited -- together with the owner's state
+ * when it was the last job out.
+ */
+void aoff_pool_put_foreign(struct async_job_st *job)
+{
+	struct aoff_thread *owner = job->owner;
+	int destroy = 0, free_owner = 0;
+
+	job->state = AOFF_JOB_IDLE;
+	job->args = NULL;
+	job->waitctx = NULL;
+	job->runner = NULL;
+	pthread_mutex_lock(&aoff_handback_lock);
+	if (owner->dead) {
+		destroy = 1;
+		free_owner = --owner->live == 0;
+	} else {
+		job->next = atomic_load_explicit(&owner->remote,
+						 memory_order_relaxed);
+		atomic_store_explicit(&owner->remote, job,
+				      memory_order_relaxed);
+	}
+	pthread_mutex_unlock(&aoff_handback_lock);
+	if (destroy)
+		aoff_job_free(job);
+	if (free_owner)
+		free(owner);
+}
+
+/*
+ * The owning thread exits (its idle jobs are already freed): from now on
+ * jobs of its pool that finish elsewhere are destroyed.  Returns 1 if no
+ * job is out, so the caller frees ts; otherwise the last job to finish
+ * does.
+ */
+int aoff_pool_retire(struct aoff_thread *ts)
+{
+	struct async_job_st *list, *next;
+	int last;
+
+	pthread_mutex_lock(&aoff_handback_lock);
+	list = atomic_load_explicit(&ts->remote, memory_order_relaxed);
+	atomic_store_explicit(&ts->remote, NULL, memory_order_relaxed);
+	for (next = list; next; next = next->next)
+		ts->live--;
+	ts->dead = 1;
+	last = ts->live == 0;
+	pthread_mutex_unlock(&aoff_handback_lock);
+	for (; list; list = next) {
+		next = list->next;
+		aoff_job_free(list);
+	}
+	return last;
+}
+
 static void aoff_job_main(void *arg)
 {
 	struct async_job_st *job = arg;
-	struct aoff_thread *ts = job->owner;
 
-	aoff_fiber_entered(&ts->dispatcher);
-	/* A pooled job keeps its fiber: each start re-enters this loop. */
+	aoff_fiber_entered(&job->runner->dispatcher);
+	/*
+	 * A pooled job keeps its fiber: each start re-enters this loop.
+	 * job->runner is read after func: func may have paused and been
+	 * resumed on another thread, whose dispatcher waits for us.
+	 */
 	for (;;) {
 		job->ret = job->func(job->args);
 		job->state = AOFF_JOB_STOPPING;
-		aoff_fiber_switch(&job->fiber, &ts->dispatcher);
+		aoff_fiber_leave(&job->fiber, &job->runner->dispatcher);
+		aoff_fiber_back(&job->fiber, &job->runner->dispatcher);
 	}
 }
 
@@ -69,6 +170,10 @@ struct async_job_st *aoff_pool_get(struct aoff_thread *ts)
 	if (!ts->pool_ready && !ASYNC_init_thread(0, 0))
 		return NULL;
 	job = ts->idle;
+	if (!job) {
+		aoff_pool_take_remote(ts);
+		job = ts->idle;
+	}
 	if (job) {
 		ts->idle = job->next;
 	} else {

@@ -24,11 +24,12 @@ static void aoff_thread_exit(void *arg)
 	aoff_pool_drain(ts);
 	aoff_async_tls = NULL;
 	/*
-	 * Paused jobs that will never be resumed still point at ts: keep it
-	 * (leaked like the jobs themselves, as in OpenSSL) rather than leave
-	 * them a dangling owner.
+	 * Jobs still out (paused, or resumed on another thread) point at ts:
+	 * it stays until the last of them finishes, wherever that is, and is
+	 * freed there.  A paused job never resumed leaks with it, as in
+	 * OpenSSL.
 	 */
-	if (ts->live == 0)
+	if (aoff_pool_retire(ts))
 		free(ts);
 }
 

@@ -4,6 +4,7 @@
  * the pause-block count.  Several threads, each with its own pool, must not
  * see each other's jobs.  Built against libcrypto and against the runtime.
  */
+#include <fenv.h>
 #include <pthread.h>
 
 #include "async_test.h"
@@ -357,6 +358,251 @@ TEST(job_resumed_on_another_thread)
 	EXPECT_EQ(NULL, ASYNC_get_current_job());
 	ASYNC_WAIT_CTX_free(ms.ctx);
 	ASYNC_cleanup_thread();
+}
+
+/*
+ * Beyond OpenSSL: a job finishing on a thread other than the one whose pool
+ * it came from.  libcrypto switches back to the first thread's dispatcher
+ * from the finishing thread (undefined behaviour, it crashes); the runtime
+ * finishes it where it runs and hands it back to its own pool.
+ */
+#define NO_FOREIGN_FINISH \
+	"libcrypto returns a job finishing on another thread to the dispatcher " \
+	"of the thread it started on: undefined behaviour (crash)"
+
+struct finish_state {
+	ASYNC_JOB *job;
+	ASYNC_WAIT_CTX *ctx;
+	ASYNC_JOB *seen;	/* ASYNC_get_current_job() in the last leg */
+	pthread_t where;
+	int rc;
+	int ret;
+	ASYNC_JOB *current_after;
+};
+
+static int pause_once_job(void *arg)
+{
+	struct finish_state *fs = JOB_STATE(struct finish_state, arg);
+
+	ASYNC_pause_job();
+	fs->seen = ASYNC_get_current_job();
+	fs->where = pthread_self();
+	return 77;
+}
+
+static void *finish_elsewhere(void *arg)
+{
+	struct finish_state *fs = arg;
+
+	fs->ret = -1;
+	fs->rc = start_job(&fs->job, fs->ctx, &fs->ret, pause_once_job, NULL);
+	fs->current_after = ASYNC_get_current_job();
+	ASYNC_cleanup_thread();
+	return NULL;
+}
+
+static int whoami_job(void *arg)
+{
+	*JOB_STATE(ASYNC_JOB *, arg) = ASYNC_get_current_job();
+	return 5;
+}
+
+TEST(job_finishes_on_another_thread)
+{
+	struct finish_state fs;
+	ASYNC_JOB *started, *reused = NULL, *job = NULL;
+	pthread_t th;
+	int ret = 0;
+
+	if (!IMPL_IS_RUNTIME)
+		SKIP(return, NO_FOREIGN_FINISH);
+	memset(&fs, 0, sizeof(fs));
+	fs.ctx = ASYNC_WAIT_CTX_new();
+	ASSERT_NE(NULL, fs.ctx);
+	/* A pool of one job: getting it back proves the hand-back. */
+	ASSERT_EQ(1, ASYNC_init_thread(1, 0));
+	ASSERT_EQ(ASYNC_PAUSE, start_job(&fs.job, fs.ctx, &ret, pause_once_job, &fs));
+	started = fs.job;
+	EXPECT_EQ(ASYNC_NO_JOBS, start_job(&job, NULL, &ret, whoami_job, &reused));
+	ASSERT_EQ(0, pthread_create(&th, NULL, finish_elsewhere, &fs));
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	EXPECT_EQ(ASYNC_FINISH, fs.rc);
+	EXPECT_EQ(77, fs.ret);
+	EXPECT_EQ(NULL, fs.job);
+	EXPECT_EQ(started, fs.seen);
+	EXPECT_TRUE(pthread_equal(fs.where, th));
+	EXPECT_EQ(NULL, fs.current_after);
+	/* The job is back in this thread's pool, ready for another start. */
+	EXPECT_EQ(ASYNC_FINISH, start_job(&job, NULL, &ret, whoami_job, &reused));
+	EXPECT_EQ(5, ret);
+	EXPECT_EQ(started, reused);
+	EXPECT_EQ(NULL, ASYNC_get_current_job());
+	ASYNC_WAIT_CTX_free(fs.ctx);
+	ASYNC_cleanup_thread();
+	EXPECT_EQ(0, LEAKS_FOUND());
+}
+
+/* The thread owning the job's pool exits while the job is paused. */
+static void *start_and_exit(void *arg)
+{
+	struct finish_state *fs = arg;
+
+	fs->rc = start_job(&fs->job, fs->ctx, &fs->ret, pause_once_job, fs);
+	/* No ASYNC_cleanup_thread: the exit handler runs with the job out. */
+	return NULL;
+}
+
+TEST(job_outlives_its_thread)
+{
+	struct finish_state fs;
+	pthread_t th;
+	int ret = 0, i;
+
+	if (!IMPL_IS_RUNTIME)
+		SKIP(return, NO_FOREIGN_FINISH);
+	for (i = 0; i < 8; i++) {
+		memset(&fs, 0, sizeof(fs));
+		fs.ctx = ASYNC_WAIT_CTX_new();
+		ASSERT_NE(NULL, fs.ctx);
+		ASSERT_EQ(0, pthread_create(&th, NULL, start_and_exit, &fs));
+		ASSERT_EQ(0, pthread_join(th, NULL));
+		ASSERT_EQ(ASYNC_PAUSE, fs.rc);
+		ASSERT_NE(NULL, fs.job);
+		/* Its thread is gone; it finishes here and is freed here. */
+		ASSERT_EQ(ASYNC_FINISH, start_job(&fs.job, fs.ctx, &ret, pause_once_job, NULL));
+		EXPECT_EQ(77, ret);
+		EXPECT_TRUE(pthread_equal(fs.where, pthread_self()));
+		ASYNC_WAIT_CTX_free(fs.ctx);
+	}
+	ASYNC_cleanup_thread();
+	/* Under ASan: the exited threads' state and jobs were all freed. */
+	EXPECT_EQ(0, LEAKS_FOUND());
+}
+
+/*
+ * Jobs wander: workers take paused jobs from a shared list and resume
+ * them, so jobs pause, resume and finish on arbitrary threads, while the
+ * threads whose pools they came from exit one by one.
+ */
+#define WANDER_THREADS 4
+#define WANDER_JOBS 48
+#define WANDER_LEGS 6
+
+struct wander {
+	pthread_mutex_t lock;
+	ASYNC_JOB *paused[WANDER_JOBS];
+	int id_of[WANDER_JOBS];
+	int npaused;
+	int started;
+	int finished;
+	int ret[WANDER_JOBS];
+	int legs[WANDER_JOBS];
+	int fp_ok[WANDER_JOBS];
+	int errors;
+};
+
+struct wander_arg {
+	struct wander *w;
+	int id;
+};
+
+static int wander_job(void *arg)
+{
+	struct wander_arg *wa = arg;
+	int mode = wa->id % 2 ? FE_UPWARD : FE_DOWNWARD, i, ok = 1;
+
+	/* Each job's own rounding mode, whichever thread it is on. */
+	fesetround(mode);
+	for (i = 0; i < WANDER_LEGS; i++) {
+		wa->w->legs[wa->id]++;
+		ASYNC_pause_job();
+		ok &= fegetround() == mode;
+	}
+	wa->w->fp_ok[wa->id] = ok;
+	return 1000 + wa->id;
+}
+
+/* Worker k stops after 20 * (k + 1) resumes; the last one finishes all. */
+static void *wander_worker(void *arg)
+{
+	struct wander_arg *me = arg;
+	struct wander *w = me->w;
+	int budget = me->id == WANDER_THREADS - 1 ? -1 : 20 * (me->id + 1);
+
+	fesetround(FE_TONEAREST);
+	while (budget != 0) {
+		struct wander_arg a = { w, 0 };
+		ASYNC_JOB *job = NULL;
+		int rc, ret = 0, id;
+
+		pthread_mutex_lock(&w->lock);
+		if (w->finished == WANDER_JOBS) {
+			pthread_mutex_unlock(&w->lock);
+			break;
+		}
+		if (w->started < WANDER_JOBS && (w->npaused == 0 || w->started % 3 == 0)) {
+			id = w->started++;
+		} else if (w->npaused > 0) {
+			w->npaused--;
+			job = w->paused[w->npaused];
+			id = w->id_of[w->npaused];
+		} else {
+			/* All the rest are running on other workers. */
+			pthread_mutex_unlock(&w->lock);
+			sched_yield();
+			continue;
+		}
+		pthread_mutex_unlock(&w->lock);
+		a.id = id;
+		rc = ASYNC_start_job(&job, NULL, &ret, wander_job, &a, sizeof(a));
+		if (fegetround() != FE_TONEAREST)
+			__atomic_add_fetch(&w->errors, 1, __ATOMIC_RELAXED);
+		pthread_mutex_lock(&w->lock);
+		if (rc == ASYNC_PAUSE) {
+			w->paused[w->npaused] = job;
+			w->id_of[w->npaused] = id;
+			w->npaused++;
+		} else if (rc == ASYNC_FINISH) {
+			w->ret[id] = ret;
+			w->finished++;
+		} else {
+			w->errors++;
+			w->finished++;
+		}
+		pthread_mutex_unlock(&w->lock);
+		if (budget > 0)
+			budget--;
+	}
+	return NULL;
+}
+
+TEST(jobs_wander_between_threads)
+{
+	struct wander w;
+	struct wander_arg args[WANDER_THREADS];
+	pthread_t th[WANDER_THREADS];
+	int i;
+
+	if (!IMPL_IS_RUNTIME)
+		SKIP(return, NO_FOREIGN_FINISH);
+	memset(&w, 0, sizeof(w));
+	pthread_mutex_init(&w.lock, NULL);
+	for (i = 0; i < WANDER_THREADS; i++) {
+		args[i].w = &w;
+		args[i].id = i;
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, wander_worker, &args[i]));
+	}
+	for (i = 0; i < WANDER_THREADS; i++)
+		ASSERT_EQ(0, pthread_join(th[i], NULL));
+	EXPECT_EQ(0, w.errors);
+	EXPECT_EQ(WANDER_JOBS, w.finished);
+	for (i = 0; i < WANDER_JOBS; i++) {
+		EXPECT_EQ(1000 + i, w.ret[i]);
+		EXPECT_EQ(WANDER_LEGS, w.legs[i]);
+		EXPECT_EQ(1, w.fp_ok[i]);
+	}
+	pthread_mutex_destroy(&w.lock);
+	EXPECT_EQ(0, LEAKS_FOUND());
 }
 
 TEST_HARNESS_MAIN
