@@ -117,6 +117,10 @@ static int aoff_setup_sizes(struct aoff_setup *s)
 		return -EINVAL;
 	if (s->data_bytes > aoff_max_ctx_bytes)
 		return -EINVAL;
+	if (s->hash_slots > AOFF_HASH_SLOTS_MAX)
+		return -EINVAL;
+	if (!s->hash_slots)
+		s->hash_slots = AOFF_HASH_SLOTS_DEFAULT;
 	s->sq_entries = sq;
 	s->cq_entries = cq;
 	s->data_bytes = PAGE_ALIGN(s->data_bytes);
@@ -202,7 +206,7 @@ static long aoff_ioctl_setup(struct aoff_ctx *ctx, struct aoff_setup __user *uar
 	ret = copy_struct_from_user(&s, sizeof(s), uarg, usize);
 	if (ret)
 		return ret;
-	if (s.flags & ~AOFF_SETUP_F_ALL)
+	if ((s.flags & ~AOFF_SETUP_F_ALL) || s.resv1)
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(s.resv); i++)
 		if (s.resv[i])
@@ -240,6 +244,7 @@ static long aoff_ioctl_info(struct aoff_ctx *ctx, struct aoff_info __user *uarg)
 	info.max_contexts = aoff_max_contexts;
 	info.nr_engines = ctx->dev->nr_engines;
 	info.dev_bytes_max = aoff_max_dev_bytes;
+	info.max_hash_slots = AOFF_HASH_SLOTS_MAX;
 
 	if (copy_to_user(uarg, &info, min_t(size_t, usize, sizeof(info))))
 		return -EFAULT;

@@ -114,6 +114,133 @@ static inline void aoff_prep_nop(struct aoff_sqe *sqe, uint64_t user_data)
 }
 
 /*
+ * Crypto operations; <linux/asyncoff.h> specifies each (lengths, IV
+ * chaining, errors).  Every offset is into the data area.  The SQE must
+ * come zeroed (aoff_get_sqe() does that); the helpers set every field the
+ * operation uses.
+ */
+
+/* SHA-256 of [in_off, +in_len) into 32 bytes at out_off. */
+static inline void aoff_prep_sha256(struct aoff_sqe *sqe, uint64_t user_data,
+				    uint64_t in_off, uint32_t in_len,
+				    uint64_t out_off)
+{
+	sqe->opcode = AOFF_OP_SHA256;
+	sqe->user_data = user_data;
+	sqe->in_off = in_off;
+	sqe->in_len = in_len;
+	sqe->out_off = out_off;
+	sqe->out_len = AOFF_SHA256_DIGEST_SIZE;
+}
+
+/*
+ * Partial SHA-256 in hash slot @slot: @opcode is AOFF_OP_SHA256_FIRST,
+ * _MIDDLE or _LAST; only LAST writes the digest at @out_off (ignored for
+ * the others).
+ */
+static inline void aoff_prep_sha256_part(struct aoff_sqe *sqe,
+					 uint64_t user_data, uint8_t opcode,
+					 uint32_t slot, uint64_t in_off,
+					 uint32_t in_len, uint64_t out_off)
+{
+	sqe->opcode = opcode;
+	sqe->user_data = user_data;
+	sqe->in_off = in_off;
+	sqe->in_len = in_len;
+	sqe->hash.state_slot = slot;
+	if (opcode == AOFF_OP_SHA256_LAST) {
+		sqe->out_off = out_off;
+		sqe->out_len = AOFF_SHA256_DIGEST_SIZE;
+	}
+}
+
+static inline void aoff_prep_sha256_first(struct aoff_sqe *sqe,
+					  uint64_t user_data, uint32_t slot,
+					  uint64_t in_off, uint32_t in_len)
+{
+	aoff_prep_sha256_part(sqe, user_data, AOFF_OP_SHA256_FIRST, slot,
+			      in_off, in_len, 0);
+}
+
+static inline void aoff_prep_sha256_middle(struct aoff_sqe *sqe,
+					   uint64_t user_data, uint32_t slot,
+					   uint64_t in_off, uint32_t in_len)
+{
+	aoff_prep_sha256_part(sqe, user_data, AOFF_OP_SHA256_MIDDLE, slot,
+			      in_off, in_len, 0);
+}
+
+static inline void aoff_prep_sha256_last(struct aoff_sqe *sqe,
+					 uint64_t user_data, uint32_t slot,
+					 uint64_t in_off, uint32_t in_len,
+					 uint64_t out_off)
+{
+	aoff_prep_sha256_part(sqe, user_data, AOFF_OP_SHA256_LAST, slot,
+			      in_off, in_len, out_off);
+}
+
+/* HMAC-SHA256 with the key at [key_off, +key_len); 32 bytes at out_off. */
+static inline void aoff_prep_hmac_sha256(struct aoff_sqe *sqe,
+					 uint64_t user_data, uint64_t key_off,
+					 uint32_t key_len, uint64_t in_off,
+					 uint32_t in_len, uint64_t out_off)
+{
+	sqe->opcode = AOFF_OP_HMAC_SHA256;
+	sqe->user_data = user_data;
+	sqe->in_off = in_off;
+	sqe->in_len = in_len;
+	sqe->out_off = out_off;
+	sqe->out_len = AOFF_SHA256_DIGEST_SIZE;
+	sqe->hash.key_off = key_off;
+	sqe->hash.key_len = key_len;
+}
+
+/*
+ * AES with a @key_len (16, 24, 32) byte key; @len bytes from @in_off to
+ * @out_off (may be equal); the 16-byte IV at @iv_off is updated in place.
+ */
+static inline void aoff_prep_aes(struct aoff_sqe *sqe, uint64_t user_data,
+				 uint8_t opcode, uint64_t key_off,
+				 uint32_t key_len, uint64_t iv_off,
+				 uint64_t in_off, uint32_t len,
+				 uint64_t out_off)
+{
+	sqe->opcode = opcode;
+	sqe->user_data = user_data;
+	sqe->in_off = in_off;
+	sqe->in_len = len;
+	sqe->out_off = out_off;
+	sqe->out_len = len;
+	sqe->cipher.key_off = key_off;
+	sqe->cipher.key_len = key_len;
+	sqe->cipher.iv_off = iv_off;
+}
+
+/* CBC; @len a multiple of 16.  @encrypt: non-zero encrypts. */
+static inline void aoff_prep_aes_cbc(struct aoff_sqe *sqe, uint64_t user_data,
+				     int encrypt, uint64_t key_off,
+				     uint32_t key_len, uint64_t iv_off,
+				     uint64_t in_off, uint32_t len,
+				     uint64_t out_off)
+{
+	aoff_prep_aes(sqe, user_data,
+		      encrypt ? AOFF_OP_AES_CBC_ENCRYPT : AOFF_OP_AES_CBC_DECRYPT,
+		      key_off, key_len, iv_off, in_off, len, out_off);
+}
+
+/* CTR (128-bit big-endian counter); any @len. */
+static inline void aoff_prep_aes_ctr(struct aoff_sqe *sqe, uint64_t user_data,
+				     int encrypt, uint64_t key_off,
+				     uint32_t key_len, uint64_t iv_off,
+				     uint64_t in_off, uint32_t len,
+				     uint64_t out_off)
+{
+	aoff_prep_aes(sqe, user_data,
+		      encrypt ? AOFF_OP_AES_CTR_ENCRYPT : AOFF_OP_AES_CTR_DECRYPT,
+		      key_off, key_len, iv_off, in_off, len, out_off);
+}
+
+/*
  * Completion, straight from shared memory.  aoff_peek_cqe() gives the
  * oldest pending CQE (0) or -EAGAIN; aoff_cqe_seen() / aoff_cq_advance()
  * hand slots back to the device.  aoff_peek_batch_cqe() fills @cqes with

@@ -120,7 +120,8 @@ TEST_F(setup, info)
 	EXPECT_LE(variant->want_cq, self->info.max_cq_entries);
 	EXPECT_GE(self->info.nr_engines, 1);
 	EXPECT_GE(self->info.max_contexts, 1);
-	EXPECT_EQ(0, self->info.resv[0] | self->info.resv[5]);
+	EXPECT_EQ(0, self->info.resv0 | self->info.resv[0] | self->info.resv[4]);
+	EXPECT_EQ(AOFF_HASH_SLOTS_MAX, self->info.max_hash_slots);
 }
 
 /* ---- setup argument checks -------------------------------------------- */
@@ -195,11 +196,17 @@ TEST_F(ctx, setup_flags_and_reserved)
 		s.flags = 1u << bit;
 		EXPECT_EQ(-EINVAL, aoff_ioctl(self->fd, AOFF_IOC_SETUP, &s));
 	}
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 2; i++) {
 		s = good_setup();
 		s.resv[i] = 1ull << (i * 21);
 		EXPECT_EQ(-EINVAL, aoff_ioctl(self->fd, AOFF_IOC_SETUP, &s));
 	}
+	s = good_setup();
+	s.resv1 = 1;
+	EXPECT_EQ(-EINVAL, aoff_ioctl(self->fd, AOFF_IOC_SETUP, &s));
+	s = good_setup();
+	s.hash_slots = AOFF_HASH_SLOTS_MAX + 1;
+	EXPECT_EQ(-EINVAL, aoff_ioctl(self->fd, AOFF_IOC_SETUP, &s));
 	/* Output-only offsets are ignored on input. */
 	s = good_setup();
 	memset(&s.off, 0xff, sizeof(s.off));

@@ -52,17 +52,114 @@
  * Operation codes (struct aoff_sqe.opcode).  New operations are appended;
  * AOFF_IOC_INFO reports which ones the running driver supports.
  *
+ * Rules common to every operation:
+ *   - All offsets are byte offsets into the context's data area, with any
+ *     alignment; every range (offset, length) must lie inside the data area
+ *     (-EFAULT).  Ranges may cross page boundaries freely.
+ *   - A field an operation does not use (the input or output range, the op
+ *     union, op_flags) must be 0 (-EINVAL).
+ *   - res >= 0 is the number of bytes written at out_off (0 when the
+ *     operation writes nothing there).  An operation never writes beyond
+ *     what res says, except the IV of a cipher operation (below).
+ *   - Requests of one context start in submission order, one at a time, so
+ *     dependent requests (a partial hash chain, a cipher stream chained
+ *     through its IV) may be submitted in one batch.  Their completions
+ *     may be posted in a different order (the modelled service time
+ *     depends on the length and on the engine).
+ *   - A request that fails has not changed its output range, IV or hash
+ *     slot, except that a failed partial hash operation always empties its
+ *     slot (so the rest of that chain fails with -ENODATA instead of
+ *     producing a wrong digest) and that after -ECANCELED the output range
+ *     and the IV are undefined.  When one request of an IV chain fails,
+ *     the caller must treat the rest of the chain as failed too.
+ *
+ * Errors every operation may complete with, besides the SQE validation
+ * errors listed at struct aoff_sqe:
+ *   -EIO        injected fault (see the device's fail_every / fail_ppm
+ *               sysfs attributes); the request did not run.
+ *   -ECANCELED  the device was reset while the request was in flight; the
+ *               context is then broken (AOFF_STATUS_BROKEN).
+ *
  * AOFF_OP_NOP: does nothing and completes with res = 0 through the full
  *   asynchronous path (engine queue, completion, notification); it measures
  *   the path.  It may carry an input and an output range (in_off/in_len,
  *   out_off/out_len), which are bounds-checked like any other operation's
- *   and otherwise ignored.  op_flags and the op union must be zero.
+ *   and otherwise ignored.  op_flags and the op union must be 0.
+ *
+ * SHA-256 (FIPS 180-4).  The digest is AOFF_SHA256_DIGEST_SIZE (32) bytes;
+ * where an operation writes it, out_len must be at least 32 (-EINVAL) and
+ * exactly 32 bytes are written at out_off (res = 32).  The digest is
+ * written after the whole input has been read, so the output may overlap
+ * the input.  hash.key_off and hash.key_len must be 0 except for HMAC,
+ * hash.resv must be 0 (-EINVAL).
+ *
+ * AOFF_OP_SHA256: one-shot digest of in_len (0 allowed) bytes at in_off.
+ *   hash.state_slot must be 0.  res = 32.
+ *
+ * AOFF_OP_SHA256_FIRST, AOFF_OP_SHA256_MIDDLE, AOFF_OP_SHA256_LAST: a
+ *   digest computed over several requests, its running state kept in the
+ *   context (as an accelerator keeps it in its own memory), so a long or
+ *   streamed message needs no buffering.  hash.state_slot names one of the
+ *   context's hash slots, 0 .. setup.hash_slots - 1 (-EINVAL otherwise).
+ *   FIRST starts a digest in the slot (discarding whatever was there) and
+ *   hashes its input; MIDDLE hashes its input into the slot's digest; LAST
+ *   hashes its input, writes the digest (res = 32) and empties the slot.
+ *   Each piece may have any length (0 included; no block alignment).
+ *   FIRST and MIDDLE write nothing: out_off and out_len must be 0 and
+ *   res = 0.  MIDDLE or LAST on an empty slot: -ENODATA.  FIRST + LAST
+ *   over pieces p1..pn give the one-shot digest of p1 || .. || pn.
+ *   A slot belongs to the context; different slots are independent.
+ *
+ * AOFF_OP_HMAC_SHA256: one-shot HMAC-SHA256 (RFC 2104) of in_len bytes at
+ *   in_off with the hash.key_len (0 .. AOFF_HMAC_KEY_MAX) byte key at
+ *   hash.key_off (longer keys: -EINVAL; keys longer than the 64-byte block
+ *   are hashed first, as RFC 2104 says).  hash.state_slot must be 0.
+ *   Output as for SHA-256: res = 32.
+ *
+ * AES (FIPS 197) in CBC and CTR mode (SP 800-38A).  cipher.key_len is 16,
+ * 24 or 32 (AES-128/192/256; else -EINVAL), the key at cipher.key_off.
+ * The 16-byte (AOFF_AES_BLOCK_SIZE) IV is at cipher.iv_off.  The operation
+ * reads in_len bytes at in_off and writes in_len bytes at out_off (res =
+ * in_len); out_len must be at least in_len (-EINVAL).  in_len = 0 is
+ * allowed: nothing is written, the IV is unchanged, res = 0.
+ * In place (in_off == out_off) is allowed; any other overlap of the input
+ * and output ranges is refused (-EINVAL), as is an IV range overlapping
+ * the input or the output range (-EINVAL).  The key may be anywhere.
+ * After the operation the IV in the data area is replaced by the chaining
+ * value, so the next request of the same stream can reuse it as is:
+ *   CBC: the last ciphertext block (the last output block when
+ *        encrypting, the last input block when decrypting);
+ *   CTR: the initial counter block plus the number of blocks used,
+ *        ceil(in_len / 16), as a 128-bit big-endian integer modulo 2^128
+ *        (OpenSSL's and SP 800-38A's counter).  To chain a CTR stream,
+ *        make every request but the last a multiple of 16 bytes long: the
+ *        unused key stream of a final partial block is discarded.
+ * cipher.resv must be 0 (-EINVAL).  No padding is added or removed.
+ *
+ * AOFF_OP_AES_CBC_ENCRYPT, AOFF_OP_AES_CBC_DECRYPT: in_len must be a
+ *   multiple of 16 (-EINVAL).
+ * AOFF_OP_AES_CTR_ENCRYPT, AOFF_OP_AES_CTR_DECRYPT: any in_len; the two
+ *   are the same transformation (both opcodes exist for clarity).
  */
 enum {
 	AOFF_OP_NOP		= 0,
+	AOFF_OP_SHA256		= 1,
+	AOFF_OP_SHA256_FIRST	= 2,
+	AOFF_OP_SHA256_MIDDLE	= 3,
+	AOFF_OP_SHA256_LAST	= 4,
+	AOFF_OP_HMAC_SHA256	= 5,
+	AOFF_OP_AES_CBC_ENCRYPT	= 6,
+	AOFF_OP_AES_CBC_DECRYPT	= 7,
+	AOFF_OP_AES_CTR_ENCRYPT	= 8,
+	AOFF_OP_AES_CTR_DECRYPT	= 9,
 
 	AOFF_OP_LAST,		/* number of opcodes this header knows */
 };
+
+#define AOFF_SHA256_DIGEST_SIZE	32
+#define AOFF_SHA256_BLOCK_SIZE	64
+#define AOFF_AES_BLOCK_SIZE	16
+#define AOFF_HMAC_KEY_MAX	4096	/* longest HMAC key, bytes */
 
 /*
  * struct aoff_sqe - submission queue entry (64 bytes)
@@ -77,7 +174,9 @@ enum {
  *   -EINVAL      flags, op_flags or a reserved field has an unknown or
  *                non-zero bit, or a field the opcode does not use is not 0
  *   -EFAULT      an (offset, length) range does not lie inside the data area
- *                (the sum is checked without overflow)
+ *                (the sum is checked without overflow); this includes the
+ *                key, IV and ranges of the op union
+ *   -EINVAL      also: an operation's own rule is broken (see the opcodes)
  *
  * @opcode:	AOFF_OP_*.
  * @flags:	AOFF_SQE_F_*; none are defined yet, must be 0.
@@ -88,11 +187,12 @@ enum {
  * @in_len:	input length in bytes (0: no input).
  * @out_len:	output length in bytes (0: no output).
  * @out_off:	offset in the data area of the output.
- * @cipher:	for cipher operations (later ABI revisions): the key at
- *		@key_off (@key_len bytes) and the IV at @iv_off, in the data
- *		area; the IV is updated in place so a caller can chain.
- * @hash:	for hash operations (later ABI revisions): an optional key
- *		(HMAC) and the context's partial-hash @state_slot.
+ * @cipher:	for AES operations: the key at @key_off (@key_len bytes, 16,
+ *		24 or 32) and the 16-byte IV at @iv_off, in the data area;
+ *		the IV is updated in place so a caller can chain; @resv 0.
+ * @hash:	for hash operations: the HMAC key at @key_off (@key_len
+ *		bytes; both 0 for plain SHA-256), the context's hash slot
+ *		@state_slot for partial hashing (0 otherwise); @resv 0.
  * @op_resv:	the union as raw words; all 0 for an opcode that uses none.
  */
 struct aoff_sqe {
@@ -129,7 +229,8 @@ struct aoff_sqe {
  * struct aoff_cqe - completion queue entry (16 bytes)
  *
  * @user_data:	the SQE's user_data.
- * @res:	>= 0: success (bytes produced, 0 for NOP);
+ * @res:	>= 0: success (bytes written at the SQE's out_off; 0 for NOP
+ *		and for SHA256_FIRST/MIDDLE);
  *		< 0: a negative errno (see struct aoff_sqe for validation
  *		errors; operations document their own).
  * @flags:	AOFF_CQE_F_*; none defined yet, always 0.
@@ -174,8 +275,12 @@ struct aoff_ring_offsets {
 };
 
 /* Context status bits (the __u32 at offsets.status). */
-/* The context is broken (device reset): poll reports EPOLLERR, the
- * doorbell fails with EIO; reopen the device to get a working context.
+/*
+ * The context is broken (device reset): every request that was in flight
+ * completes (-ECANCELED), poll reports EPOLLERR | EPOLLIN while CQEs are
+ * pending, the doorbell fails with EIO, an attached eventfd is signalled
+ * once more; reopen the device to get a working context (contexts opened
+ * after the reset work at once).
  */
 #define AOFF_STATUS_BROKEN	(1U << 0)
 
@@ -196,6 +301,12 @@ struct aoff_ring_offsets {
  *		completed but not yet consumed) at any time.
  * @data_bytes:	in: data-area size wanted (0 allowed); out: rounded up to a
  *		multiple of the page size.
+ * @hash_slots:	in: partial-hash state slots wanted (see
+ *		AOFF_OP_SHA256_FIRST), 0 .. max_hash_slots (AOFF_IOC_INFO),
+ *		else EINVAL; 0 means AOFF_HASH_SLOTS_DEFAULT.  out: the
+ *		actual count.  Slots live in kernel memory (charged to the
+ *		caller's memory cgroup), never in the mapping.
+ * @resv1:	in: must be 0 (EINVAL); out: 0.
  * @resv:	in: must be 0 (EINVAL); out: 0.
  * @off:	out: the layout of the mapping.  Ignored on input.
  *
@@ -214,12 +325,16 @@ struct aoff_setup {
 	__u32	sq_entries;
 	__u32	cq_entries;
 	__u64	data_bytes;
-	__u64	resv[3];
+	__u32	hash_slots;
+	__u32	resv1;
+	__u64	resv[2];
 	struct aoff_ring_offsets off;
 };
 
 #define AOFF_SETUP_SIZE_VER0	128	/* first published size */
 #define AOFF_SETUP_F_ALL	0
+#define AOFF_HASH_SLOTS_DEFAULT	16	/* hash_slots when setup asks 0 */
+#define AOFF_HASH_SLOTS_MAX	4096	/* max_hash_slots of this driver */
 
 /*
  * struct aoff_enter - AOFF_IOC_ENTER argument, the doorbell (in/out)
@@ -291,6 +406,8 @@ struct aoff_enter {
  *		fails with EBUSY).
  * @nr_engines:	out: engines serving the device.
  * @dev_bytes_max: out: memory budget of the device for all its contexts.
+ * @max_hash_slots: out: largest setup.hash_slots.
+ * @resv0:	out: 0.
  * @resv:	out: 0.
  *
  * Errors: EINVAL bad size; EFAULT bad pointer.
@@ -306,7 +423,9 @@ struct aoff_info {
 	__u32	max_contexts;
 	__u32	nr_engines;
 	__u64	dev_bytes_max;
-	__u64	resv[6];
+	__u32	max_hash_slots;
+	__u32	resv0;
+	__u64	resv[5];
 };
 
 #define AOFF_INFO_SIZE_VER0	128	/* first published size */
@@ -315,6 +434,10 @@ struct aoff_info {
 #define AOFF_FEAT_SINGLE_MMAP	(1ULL << 0)
 /* Every consumed SQE produces exactly one CQE (admission reserves slots). */
 #define AOFF_FEAT_CQ_RESERVE	(1ULL << 1)
+/* AOFF_IOC_EVENTFD is supported. */
+#define AOFF_FEAT_EVENTFD	(1ULL << 2)
+/* setup.hash_slots and the partial SHA-256 operations are supported. */
+#define AOFF_FEAT_HASH_SLOTS	(1ULL << 3)
 
 /*
  * mmap(): offset must be 0 and length at most off.mmap_bytes (EINVAL);
@@ -327,7 +450,44 @@ struct aoff_info {
  * poll(): EPOLLIN | EPOLLRDNORM while CQEs are pending; EPOLLOUT |
  * EPOLLWRNORM while the SQ has a free slot (SQ tail - SQ head <
  * sq_entries); EPOLLERR when the context is broken.  Nothing before setup.
+ *
+ * Notification: the device raises its modelled completion interrupt after
+ * posting CQEs; the interrupt wakes poll() and doorbell waiters and
+ * signals the attached eventfd (AOFF_IOC_EVENTFD).  Interrupts are
+ * coalesced per context as the device's coalesce_frames and
+ * coalesce_usecs sysfs attributes say: one interrupt covers every CQE
+ * posted since the previous one, and it is raised when coalesce_frames
+ * CQEs are waiting for it, when coalesce_usecs have passed since the first
+ * of them, or when the context has no other request in flight, whichever
+ * comes first; so a CQE never waits for an interrupt longer than
+ * coalesce_usecs, and never at all when nothing else is in flight.
  */
+
+/*
+ * struct aoff_eventfd - AOFF_IOC_EVENTFD argument (in)
+ *
+ * Attaches an eventfd (eventfd(2)) to the context, or detaches it.  Each
+ * modelled interrupt adds 1 to the eventfd's counter (one interrupt may
+ * cover many CQEs: read the CQ to learn how many); so does the device
+ * reset that breaks the context.  The eventfd is only a doorbell for the
+ * waiter: CQEs are read from the CQ as usual, and the counter says nothing
+ * about how many there are.  Works before and after setup.
+ *
+ * @fd:		an eventfd to attach, or -1 to detach the current one.
+ * @flags:	must be 0 (EINVAL).
+ * @resv:	must be 0 (EINVAL).
+ *
+ * Errors: EBUSY an eventfd is already attached (detach it first); ENXIO
+ * detach with none attached; EBADF @fd is not an open file (or < -1);
+ * EINVAL @fd is not an eventfd, or bad flags/resv; EPERM the caller is not
+ * the process that opened the device; EFAULT bad pointer.  Closing the
+ * context detaches it.
+ */
+struct aoff_eventfd {
+	__s32	fd;
+	__u32	flags;
+	__u64	resv;
+};
 
 #define AOFF_IOC_MAGIC	0xAF
 
@@ -337,6 +497,8 @@ struct aoff_info {
 #define AOFF_IOC_ENTER	_IOWR(AOFF_IOC_MAGIC, 0x01, struct aoff_enter)
 /* Device information and limits; see struct aoff_info. */
 #define AOFF_IOC_INFO	_IOWR(AOFF_IOC_MAGIC, 0x02, struct aoff_info)
+/* Attach or detach the eventfd; see struct aoff_eventfd. */
+#define AOFF_IOC_EVENTFD _IOW(AOFF_IOC_MAGIC, 0x03, struct aoff_eventfd)
 
 /* Any other ioctl on the device fails with ENOTTY. */
 
