@@ -11,17 +11,20 @@
 #include <stddef.h>
 #include <openssl/async.h>
 
+#include "async_offsets.h"
 #include "fiber.h"
 
 #define AOFF_EXPORT __attribute__((visibility("default")))
 
 /* Life of a job, as OpenSSL's (plus IDLE: parked in the pool). */
 enum aoff_job_state {
-	AOFF_JOB_IDLE,
-	AOFF_JOB_RUNNING,
-	AOFF_JOB_PAUSING,	/* ASYNC_pause_job switched to the dispatcher */
-	AOFF_JOB_PAUSED,	/* ASYNC_start_job returned ASYNC_PAUSE */
-	AOFF_JOB_STOPPING,	/* func returned */
+	AOFF_JOB_IDLE = AOFF_JOB_IDLE_V,
+	AOFF_JOB_RUNNING = AOFF_JOB_RUNNING_V,
+	/* ASYNC_pause_job switched to the dispatcher */
+	AOFF_JOB_PAUSING = AOFF_JOB_PAUSING_V,
+	/* ASYNC_start_job returned ASYNC_PAUSE */
+	AOFF_JOB_PAUSED = AOFF_JOB_PAUSED_V,
+	AOFF_JOB_STOPPING = AOFF_JOB_STOPPING_V,	/* func returned */
 };
 
 struct aoff_thread;
@@ -93,6 +96,16 @@ void aoff_pool_put(struct aoff_thread *ts, struct async_job_st *job);
 void aoff_pool_put_foreign(struct async_job_st *job);
 void aoff_pool_drain(struct aoff_thread *ts);
 int aoff_pool_retire(struct aoff_thread *ts);
+
+/*
+ * With AOFF_FASTPATH, ASYNC_start_job and ASYNC_pause_job are assembly
+ * (fastpath_<arch>.S): resuming a paused job is done there, everything
+ * else goes to aoff_start_job_slow (the C ASYNC_start_job), and a job
+ * that finished is completed by aoff_start_job_finish.
+ */
+int aoff_start_job_slow(ASYNC_JOB **jobp, ASYNC_WAIT_CTX *wctx, int *ret,
+			int (*func)(void *), void *args, size_t size);
+int aoff_start_job_finish(ASYNC_JOB **jobp, int *ret, ASYNC_JOB *job);
 
 void *aoff_stack_alloc(size_t *size);
 void aoff_stack_free(void *stack, size_t size);

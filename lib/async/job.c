@@ -11,10 +11,32 @@
  * synchronise with the one that takes it, as for any object.  Only a job
  * finishing away from its pool's thread takes a lock (pool.c).
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "async_local.h"
+
+#ifdef AOFF_FASTPATH
+/* The assembly fast paths read these fields by offset. */
+_Static_assert(offsetof(struct async_job_st, fiber.sp) == AOFF_JOB_SP, "");
+_Static_assert(offsetof(struct async_job_st, runner) == AOFF_JOB_RUNNER, "");
+_Static_assert(offsetof(struct async_job_st, waitctx) == AOFF_JOB_WAITCTX, "");
+_Static_assert(offsetof(struct async_job_st, state) == AOFF_JOB_STATE, "");
+_Static_assert(sizeof(enum aoff_job_state) == 4, "");
+_Static_assert(offsetof(struct aoff_thread, dispatcher.sp) == AOFF_TS_DISP_SP,
+	       "");
+_Static_assert(offsetof(struct aoff_thread, curr) == AOFF_TS_CURR, "");
+_Static_assert(offsetof(struct aoff_thread, blocked) == AOFF_TS_BLOCKED, "");
+_Static_assert(sizeof(size_t) == 8, "");
+_Static_assert(ASYNC_PAUSE == AOFF_ASYNC_PAUSE_V, "");
+/* The C entry points; the exported names are the assembly ones. */
+#define AOFF_START_JOB_FN aoff_start_job_slow
+#define AOFF_START_JOB_VIS
+#else
+#define AOFF_START_JOB_FN ASYNC_start_job
+#define AOFF_START_JOB_VIS AOFF_EXPORT
+#endif
 
 /* Copy the argument block into the job: its inline buffer, or the job's
  * own heap buffer (kept across uses, so a steady state of big arguments
@@ -44,9 +66,30 @@ static int aoff_job_set_args(struct async_job_st *job, const void *args,
 	return 1;
 }
 
-AOFF_EXPORT int ASYNC_start_job(ASYNC_JOB **jobp, ASYNC_WAIT_CTX *wctx,
-				int *ret, int (*func)(void *), void *args,
-				size_t size)
+/*
+ * A job came back to this thread's dispatcher with its function returned:
+ * its result, and back to its own pool.  OpenSSL returns a job finishing
+ * away from its thread to the wrong dispatcher; here it finished on ours
+ * and is handed back to its pool (pool.c).
+ */
+int aoff_start_job_finish(ASYNC_JOB **jobp, int *ret, ASYNC_JOB *job)
+{
+	struct aoff_thread *ts = aoff_async_tls;
+
+	if (ret)
+		*ret = job->ret;
+	if (job->owner == ts)
+		aoff_pool_put(ts, job);
+	else
+		aoff_pool_put_foreign(job);
+	*jobp = NULL;
+	return ASYNC_FINISH;
+}
+
+AOFF_START_JOB_VIS int AOFF_START_JOB_FN(ASYNC_JOB **jobp,
+					 ASYNC_WAIT_CTX *wctx, int *ret,
+					 int (*func)(void *), void *args,
+					 size_t size)
 {
 	struct aoff_thread *ts = aoff_thread_get();
 	struct async_job_st *job;
@@ -88,26 +131,14 @@ AOFF_EXPORT int ASYNC_start_job(ASYNC_JOB **jobp, ASYNC_WAIT_CTX *wctx,
 	aoff_fiber_switch(&ts->dispatcher, &job->fiber);
 	ts->curr = NULL;
 
-	if (job->state == AOFF_JOB_STOPPING) {
-		if (ret)
-			*ret = job->ret;
-		/*
-		 * OpenSSL returns a job finishing away from its thread to the
-		 * wrong dispatcher; here it finished on ours and goes back to
-		 * its own pool.
-		 */
-		if (job->owner == ts)
-			aoff_pool_put(ts, job);
-		else
-			aoff_pool_put_foreign(job);
-		*jobp = NULL;
-		return ASYNC_FINISH;
-	}
+	if (job->state == AOFF_JOB_STOPPING)
+		return aoff_start_job_finish(jobp, ret, job);
 	job->state = AOFF_JOB_PAUSED;
 	*jobp = job;
 	return ASYNC_PAUSE;
 }
 
+#ifndef AOFF_FASTPATH
 /* Outside a job, or with pausing blocked, it is a no-op that succeeds. */
 AOFF_EXPORT int ASYNC_pause_job(void)
 {
@@ -132,6 +163,7 @@ AOFF_EXPORT int ASYNC_pause_job(void)
 		aoff_wait_ctx_reset_counts(job->waitctx);
 	return 1;
 }
+#endif
 
 AOFF_EXPORT ASYNC_JOB *ASYNC_get_current_job(void)
 {

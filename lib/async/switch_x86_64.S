@@ -33,10 +33,15 @@ aoff_async_switch:
 	movq	%rsi, %rsp
 	/*
 	 * Loading MXCSR and the x87 control word costs more than comparing
-	 * them, and fibers almost never differ: load only what changed.
+	 * them, and fibers almost never differ: load only when their control
+	 * bits changed.  MXCSR's low six bits are sticky exception flags (not
+	 * preserved by the ABI): comparing them would reload MXCSR on every
+	 * switch once either side has done an inexact operation.
 	 */
-	cmpl	(%rsp), %eax
-	jne	3f
+	movl	(%rsp), %edx
+	xorl	%eax, %edx
+	testl	$~0x3f, %edx
+	jnz	3f
 1:	cmpw	4(%rsp), %cx
 	jne	4f
 2:	addq	$8, %rsp

@@ -18,6 +18,7 @@
  * OpenSSL dereferences a NULL ctx or output pointer; here such calls
  * return 0 (or do nothing) instead.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,14 @@ struct async_wait_ctx_st {
 	int status;
 	struct aoff_wait_fd inline_fds[AOFF_WAIT_INLINE];
 };
+
+#ifdef AOFF_FASTPATH
+/* ASYNC_pause_job (fastpath_<arch>.S) tests the counts by offset. */
+_Static_assert(offsetof(struct async_wait_ctx_st, numadd) == AOFF_WCTX_NUMADD,
+	       "");
+_Static_assert(offsetof(struct async_wait_ctx_st, numdel) == AOFF_WCTX_NUMDEL,
+	       "");
+#endif
 
 static int aoff_wait_fd_is_inline(const ASYNC_WAIT_CTX *ctx,
 				  const struct aoff_wait_fd *e)
