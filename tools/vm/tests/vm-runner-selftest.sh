@@ -15,34 +15,32 @@
 #   C  a command that writes a "WARNING:" line into the kernel log and
 #      exits 0: the run must fail
 #   D  a command that sleeps past --timeout: the run must end with 124
+# On the first kernel also:
+#   E  a command that leaves a process holding the module it was given
+#      (loop.ko, via /dev/loop-control): the unload fails, so must the run
+#   F  a command that panics the kernel (sysrq c): the run must fail
 # Plus checks that need no VM: usage errors and aoff-kernel's answers.
+#
+# The kernels run in parallel (one VM each; VM_RUNNER_JOBS=1 runs them one
+# after the other); results are printed, numbered, when all are done.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 vm=$here/../aoff-vm
 aoff_kernel=$here/../aoff-kernel
 top=$(cd "$here/../../.." && pwd)
-work=${BUILD:-$top/build}/vm/selftest
+base_work=${BUILD:-$top/build}/vm/selftest
+work=$base_work/host
 mkdir -p "$work"
 cd "$top" || exit 1
 
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)
 
-n=0 failed=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n $*"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n $*"
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n $1 # SKIP $2"
-}
+# Results are written unnumbered ("ok - name"); the end numbers them.
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; }
+skip() { echo "ok - $1 # SKIP $2"; }
 check() { # name command...
 	local name=$1
 	shift
@@ -73,10 +71,8 @@ in_order() { # line... : each present, each after the previous
 	done
 }
 
-# Boots per kernel plus the host-only checks.
-echo "1..$((2 + ${#kernels[@]} * 13))"
-
 # --- No VM needed ---------------------------------------------------------------
+host_checks() {
 "$vm" >/dev/null 2>"$work/err" </dev/null
 r=$?
 check "aoff-vm without a command is a usage error (exit 2)" [ $r = 2 ]
@@ -84,8 +80,14 @@ check "aoff-vm without a command is a usage error (exit 2)" [ $r = 2 ]
 r=$?
 check "aoff-vm with an unknown kernel fails with a message" \
 	eval '[ $r = 1 ] && grep -q "unknown kernel" "$work/err"'
+}
 
-for k in "${kernels[@]}"; do
+# --- One kernel -----------------------------------------------------------------
+kernel_checks() { # kernel first(1/0)
+	local k=$1 first=$2 vars reason t KVER KIMAGE KDIR KMODDIR dummy loop token
+	local mod_opts b_secs
+	work=$base_work/$k
+	mkdir -p "$work"
 	if ! vars=$("$aoff_kernel" "$k" 2>"$work/err"); then
 		reason=$(head -n1 "$work/err")
 		for t in aoff-kernel exit-3 stdout-stderr-order host-root read-only tmp \
@@ -93,9 +95,13 @@ for k in "${kernels[@]}"; do
 			timeout-output; do
 			skip "$k: $t" "${reason:-kernel $k not available}"
 		done
-		continue
+		if [ "$first" = 1 ]; then
+			skip "$k: unload failure" "${reason:-kernel $k not available}"
+			skip "$k: panic" "${reason:-kernel $k not available}"
+		fi
+		return
 	fi
-	KVER= KIMAGE= KMODDIR=
+	KVER= KIMAGE= KDIR= KMODDIR=
 	eval "$vars"
 	check "$k: aoff-kernel names an existing image ($KVER)" [ -r "$KIMAGE" ]
 
@@ -137,7 +143,9 @@ for k in "${kernels[@]}"; do
 			! err_has rmmod'
 
 	# B: a clean run is a pass.
+	b_secs=$SECONDS
 	run_vm --kernel "$k" --timeout 300 -- sh -c 'echo all-good'
+	b_secs=$((SECONDS - b_secs))
 	check "$k: a clean command exits 0" eval '[ $rc = 0 ] && out_has all-good'
 
 	# C: a WARNING in the kernel log fails a run whose command succeeded.
@@ -149,9 +157,54 @@ for k in "${kernels[@]}"; do
 		err_has "WARNING: aoff runner selftest"
 
 	# D: a command that outlives --timeout: killed, reported, exit 124.
-	run_vm --kernel "$k" --timeout 20 -- sh -c 'echo sleeping; sleep 600'
+	# A whole clean run (B) plus a margin is enough to reach the command.
+	run_vm --kernel "$k" --timeout $((b_secs * 3 / 2 + 5)) -- sh -c \
+		'echo sleeping; sleep 600'
 	check "$k: a timeout kills the VM and exits 124" eval '[ $rc = 124 ] && err_has TIMEOUT'
 	check "$k: output before the timeout still arrives" out_has sleeping
-done
 
-[ $failed = 0 ]
+	[ "$first" = 1 ] || return
+
+	# E: the module cannot be unloaded after the command: the run fails.
+	loop=
+	if [ -n "$KMODDIR" ]; then
+		loop=$(find "$KMODDIR/kernel/drivers/block" -maxdepth 1 -name 'loop.ko*' | head -n1)
+	fi
+	if [ -n "$loop" ]; then
+		run_vm --kernel "$k" --module "$loop" --timeout 300 -- sh -c \
+			'sleep 1000 </dev/loop-control >/dev/null 2>&1 & echo holding'
+		check "$k: a module that cannot be unloaded fails the run" \
+			eval '[ $rc = 1 ] && out_has holding && err_has "rmmod loop failed"'
+	else
+		skip "$k: a module that cannot be unloaded fails the run" \
+			"no loop.ko in ${KMODDIR:-the kernel} (built in?)"
+	fi
+
+	# F: a kernel panic in the middle of the command fails the run.
+	run_vm --kernel "$k" --timeout 300 -- sh -c \
+		'echo c >/proc/sysrq-trigger; echo survived'
+	check "$k: a kernel panic fails the run" \
+		eval '[ $rc = 1 ] && ! out_has survived && err_has "Kernel panic"'
+}
+
+# --- Run, then print in order -----------------------------------------------------
+host_checks >"$base_work/host.tap"
+pids=()
+first=1
+for k in "${kernels[@]}"; do
+	kernel_checks "$k" "$first" >"$base_work/$k.tap" 2>&1 &
+	pids+=($!)
+	first=0
+	[ "${VM_RUNNER_JOBS:-2}" -gt 1 ] || wait "${pids[@]}"
+done
+wait "${pids[@]}"
+
+files=("$base_work/host.tap")
+for k in "${kernels[@]}"; do
+	files+=("$base_work/$k.tap")
+done
+echo "1..$(cat "${files[@]}" | grep -cE '^(not )?ok - ')"
+cat "${files[@]}" | awk '
+	/^(not )?ok - / { n++; sub(/ - /, " " n " "); if ($1 == "not") bad++ }
+	{ print }
+	END { exit bad > 0 }'
