@@ -23,6 +23,9 @@
 #
 # The kernels run in parallel (one VM each; VM_RUNNER_JOBS=1 runs them one
 # after the other); results are printed, numbered, when all are done.
+
+# The checks are single-quoted on purpose: eval expands them when they run.
+# shellcheck disable=SC2016
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -84,7 +87,7 @@ check "aoff-vm with an unknown kernel fails with a message" \
 
 # --- One kernel -----------------------------------------------------------------
 kernel_checks() { # kernel first(1/0)
-	local k=$1 first=$2 vars reason t KVER KIMAGE KDIR KMODDIR dummy loop token
+	local k=$1 first=$2 vars reason t KVER KIMAGE KMODDIR dummy loop token
 	local mod_opts b_secs
 	work=$base_work/$k
 	mkdir -p "$work"
@@ -101,7 +104,7 @@ kernel_checks() { # kernel first(1/0)
 		fi
 		return
 	fi
-	KVER= KIMAGE= KDIR= KMODDIR=
+	KVER='' KIMAGE='' KMODDIR=''
 	eval "$vars"
 	check "$k: aoff-kernel names an existing image ($KVER)" [ -r "$KIMAGE" ]
 
