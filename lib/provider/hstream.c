@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * asyncoff provider: a SHA-256 stream on the device's partial hashing.
+ *
+ * Message bytes go to the device as soon as whole 64-byte blocks are known
+ * (SHA256_FIRST, then SHA256_MIDDLE into one hash slot of the device
+ * context); at most one block waits here, and a block is held back even
+ * when complete, so that the final request always has data and a short
+ * message costs one request (one-shot SHA256 or HMAC_SHA256) instead of
+ * two.  The running state lives in the device, which cannot copy or export
+ * it, so duplicating a stream, or using it from another device context (a
+ * different job's wait ctx, another thread, a context reopened after a
+ * reset) replays what was hashed so far into a fresh slot.  For that the
+ * stream keeps a copy of what it sent while that is at most dup_max bytes
+ * (openssl.cnf / ASYNCOFF_DUP_MAX); past that, a copy or a move fails with
+ * an error instead.
+ *
+ * HMAC (RFC 2104) uses the same stream: the inner hash starts with the
+ * block K0 ^ ipad, and the final request pair is LAST (inner digest
+ * written right behind K0 ^ opad in the data area) + one-shot SHA256 over
+ * that (outer), in one batch: the device runs a context's requests in
+ * submission order.  A message that never left the buffer goes to the
+ * device's one-shot HMAC.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/crypto.h>
+
+#include "prov.h"
+
+#define BLK	AOFF_SHA256_BLOCK_SIZE
+#define DGST	AOFF_SHA256_DIGEST_SIZE
+
+struct piece {
+	const uint8_t *p;
+	size_t len;
+};
+
+void aoff_hs_init(struct aoff_hs *hs)
+{
+	memset(hs, 0, sizeof(*hs));
+	hs->slot = -1;
+}
+
+static void hs_drop_slot(struct aoff_hs *hs)
+{
+	if (hs->slot >= 0)
+		aoff_slot_put(hs->dc, hs->slot);
+	hs->slot = -1;
+	hs->dc = NULL;
+}
+
+static void hs_drop_log(struct aoff_hs *hs)
+{
+	free(hs->log);
+	hs->log = NULL;
+	hs->loglen = hs->logcap = 0;
+	hs->log_lost = 0;
+}
+
+/* Back to an empty message, same key; the slot is given back. */
+void aoff_hs_reset(struct aoff_hs *hs)
+{
+	hs_drop_slot(hs);
+	hs_drop_log(hs);
+	OPENSSL_cleanse(hs->buf, sizeof(hs->buf));
+	hs->buflen = 0;
+	hs->started = 0;
+	hs->failed = 0;
+}
+
+void aoff_hs_release(struct aoff_hs *hs)
+{
+	aoff_hs_reset(hs);
+	OPENSSL_cleanse(hs->k0, sizeof(hs->k0));
+}
+
+static void hs_log(struct aoff_hs *hs, const uint8_t *p, size_t n)
+{
+	if (hs->log_lost)
+		return;
+	if (hs->loglen + n > aoff_prov_cfg.dup_max) {
+		OPENSSL_clear_free(hs->log, hs->logcap);
+		hs->log = NULL;
+		hs->loglen = hs->logcap = 0;
+		hs->log_lost = 1;
+		return;
+	}
+	if (hs->loglen + n > hs->logcap) {
+		size_t cap = hs->logcap ? hs->logcap : 1024;
+		uint8_t *q;
+
+		while (cap < hs->loglen + n)
+			cap *= 2;
+		if (cap > aoff_prov_cfg.dup_max)
+			cap = aoff_prov_cfg.dup_max;
+		q = OPENSSL_clear_realloc(hs->log, hs->logcap, cap);
+		if (!q) {
+			/* No memory for the copy: only dup/move suffer. */
+			OPENSSL_clear_free(hs->log, hs->logcap);
+			hs->log = NULL;
+			hs->loglen = hs->logcap = 0;
+			hs->log_lost = 1;
+			return;
+		}
+		hs->log = q;
+		hs->logcap = cap;
+	}
+	memcpy(hs->log + hs->loglen, p, n);
+	hs->loglen += n;
+}
+
+static void gather(uint8_t *dst, struct piece *pc, int npc, size_t n)
+{
+	for (int i = 0; i < npc && n; i++) {
+		size_t k = pc[i].len < n ? pc[i].len : n;
+
+		memcpy(dst, pc[i].p, k);
+		dst += k;
+		n -= k;
+		pc[i].p += k;
+		pc[i].len -= k;
+	}
+}
+
+static int hs_take_slot(struct aoff_hs *hs, struct aoff_dev *d)
+{
+	hs->slot = aoff_slot_get(d->dc);
+	if (hs->slot < 0) {
+		AOFF_RAISE(AOFF_R_NO_HASH_SLOT,
+			   "all %d hash slots of this device context hold "
+			   "unfinished SHA-256 streams",
+			   AOFF_PROV_HASH_SLOTS);
+		return 0;
+	}
+	hs->dc = d->dc;
+	return 1;
+}
+
+static int hs_replay(struct aoff_hs *hs, struct aoff_dev *d);
+
+/*
+ * Hash whole blocks (the pieces' total is a multiple of 64) into the slot:
+ * FIRST for the stream's first request, MIDDLE after.  @log: keep a copy.
+ */
+static int hs_send(struct aoff_hs *hs, struct aoff_dev *d, struct piece *pc,
+		   int npc, int log, int may_replay)
+{
+	size_t total = 0;
+
+	for (int i = 0; i < npc; i++)
+		total += pc[i].len;
+	if (hs->slot < 0 && !hs_take_slot(hs, d))
+		return 0;
+	while (total) {
+		struct aoff_sqe sqe;
+		uint64_t off;
+		size_t n, got;
+		int32_t res = 0;
+		int ok;
+
+		if (!aoff_dev_alloc(d, 0, total, BLK, &off, &n))
+			return 0;
+		gather(aoff_dev_ptr(d, off), pc, npc, n);
+		memset(&sqe, 0, sizeof(sqe));
+		aoff_prep_sha256_part(&sqe, 0, hs->started ?
+				      AOFF_OP_SHA256_MIDDLE :
+				      AOFF_OP_SHA256_FIRST,
+				      (uint32_t)hs->slot, off, (uint32_t)n, 0);
+		ok = aoff_dev_run(d, &sqe, 1, &res, "SHA-256 update",
+				  may_replay && hs->started ? ENODATA : 0);
+		if (!ok && res == -ENODATA) {
+			/*
+			 * The slot lost our state (see slots.c): replay,
+			 * with the data area to itself, then retry.
+			 */
+			uint8_t *tmp = OPENSSL_malloc(n);
+
+			if (tmp) {
+				memcpy(tmp, aoff_dev_ptr(d, off), n);
+				aoff_dev_free(d, off);
+				ok = hs_replay(hs, d) &&
+				     aoff_dev_alloc(d, n, 0, 1, &off, &got);
+				if (ok) {
+					memcpy(aoff_dev_ptr(d, off), tmp, n);
+					sqe.in_off = off;
+					ok = aoff_dev_run(d, &sqe, 1, &res,
+							  "SHA-256 update", 0);
+					if (!ok)
+						aoff_dev_free(d, off);
+				}
+				OPENSSL_clear_free(tmp, n);
+				if (!ok)
+					return 0;
+			} else {
+				AOFF_RAISE(AOFF_R_NO_MEMORY, "SHA-256 replay");
+			}
+		}
+		if (ok && log)
+			hs_log(hs, aoff_dev_ptr(d, off), n);
+		aoff_dev_free(d, off);
+		if (!ok)
+			return 0;
+		hs->started = 1;
+		total -= n;
+	}
+	return 1;
+}
+
+/* Hash the kept copy into the slot we hold (or a new one) afresh. */
+static int hs_replay(struct aoff_hs *hs, struct aoff_dev *d)
+{
+	struct piece pc = { hs->log, hs->loglen };
+
+	if (hs->log_lost) {
+		AOFF_RAISE(AOFF_R_STATE_LOST,
+			   "the SHA-256 state is in another device context "
+			   "(another job's wait ctx, another thread, or a "
+			   "device reset) and the stream is longer than "
+			   "dup_max (%zu bytes) to replay",
+			   aoff_prov_cfg.dup_max);
+		return 0;
+	}
+	hs->started = 0;
+	return hs_send(hs, d, &pc, 1, 0, 0);
+}
+
+/* Bind to the device; bring the running state where this code runs. */
+static int hs_prepare(struct aoff_hs *hs, struct aoff_dev *d)
+{
+	if (hs->failed) {
+		AOFF_RAISE(AOFF_R_FAILED_STATE,
+			   "an earlier SHA-256 call on this context failed");
+		return 0;
+	}
+	if (!aoff_dev_get(d))
+		return 0;
+	if (hs->started && (hs->slot < 0 || hs->dc != d->dc)) {
+		hs_drop_slot(hs);
+		if (!hs_replay(hs, d))
+			return 0;
+	}
+	return 1;
+}
+
+static void hs_ipad(const struct aoff_hs *hs, uint8_t *blk, uint8_t pad)
+{
+	memset(blk, pad, BLK);
+	for (size_t i = 0; i < hs->k0len; i++)
+		blk[i] ^= hs->k0[i];
+}
+
+int aoff_hs_update(struct aoff_hs *hs, const uint8_t *p, size_t len)
+{
+	struct aoff_dev d;
+	struct piece pc[3];
+	uint8_t ipad[BLK];
+	size_t total = hs->buflen + len, n, keep;
+	int npc = 0, ok;
+
+	if (hs->failed) {
+		AOFF_RAISE(AOFF_R_FAILED_STATE,
+			   "an earlier SHA-256 call on this context failed");
+		return 0;
+	}
+	if (total <= BLK) {
+		memcpy(hs->buf + hs->buflen, p, len);
+		hs->buflen = total;
+		return 1;
+	}
+	if (!hs_prepare(hs, &d))
+		goto fail;
+	/* Send all but the last 1..64 bytes, which wait for more or final. */
+	n = ((total - 1) / BLK) * BLK;
+	keep = total - n;
+	if (hs->hmac && !hs->started) {
+		hs_ipad(hs, ipad, 0x36);
+		pc[npc++] = (struct piece){ ipad, BLK };
+	}
+	pc[npc++] = (struct piece){ hs->buf, hs->buflen };
+	pc[npc++] = (struct piece){ p, n - hs->buflen };
+	ok = hs_send(hs, &d, pc, npc, 1, 1);
+	OPENSSL_cleanse(ipad, sizeof(ipad));
+	if (!ok)
+		goto fail;
+	memcpy(hs->buf, p + len - keep, keep);
+	hs->buflen = keep;
+	return 1;
+fail:
+	hs->failed = 1;
+	return 0;
+}
+
+/* Nothing reached the device: one request for the whole message. */
+static int hs_final_oneshot(struct aoff_hs *hs, struct aoff_dev *d,
+			    uint8_t *out)
+{
+	struct aoff_sqe sqe;
+	uint64_t off, in, key, dst;
+	size_t got;
+	uint8_t *base;
+	int ok;
+
+	if (!aoff_dev_alloc(d, 3 * BLK, 0, 1, &off, &got))
+		return 0;
+	base = aoff_dev_ptr(d, off);
+	key = off;
+	in = off + BLK;
+	dst = off + 2 * BLK;
+	memcpy(base + BLK, hs->buf, hs->buflen);
+	memset(&sqe, 0, sizeof(sqe));
+	if (hs->hmac) {
+		memcpy(base, hs->k0, hs->k0len);
+		aoff_prep_hmac_sha256(&sqe, 0, key, (uint32_t)hs->k0len, in,
+				      (uint32_t)hs->buflen, dst);
+	} else {
+		aoff_prep_sha256(&sqe, 0, in, (uint32_t)hs->buflen, dst);
+	}
+	ok = aoff_dev_run(d, &sqe, 1, NULL,
+			  hs->hmac ? "HMAC-SHA256" : "SHA-256", 0);
+	if (ok)
+		memcpy(out, base + 2 * BLK, DGST);
+	OPENSSL_cleanse(base, 2 * BLK);
+	aoff_dev_free(d, off);
+	return ok;
+}
+
+/*
+ * The stream's tail: LAST over the buffer; for HMAC the inner digest lands
+ * behind K0 ^ opad, and the outer hash runs over both in the same batch.
+ */
+static int hs_final_last(struct aoff_hs *hs, struct aoff_dev *d,
+			 uint8_t *out)
+{
+	struct aoff_sqe sqe[2];
+	int32_t res[2] = { 0, 0 };
+	uint64_t off;
+	size_t got;
+	uint8_t *base;
+	unsigned int nr = 1;
+	int ok, tries = 0;
+
+	/* [buf 64][opad 64][inner 32][out 32] */
+	if (!aoff_dev_alloc(d, 2 * BLK + 2 * DGST, 0, 1, &off, &got))
+		return 0;
+	base = aoff_dev_ptr(d, off);
+again:
+	memcpy(base, hs->buf, hs->buflen);
+	memset(sqe, 0, sizeof(sqe));
+	if (hs->hmac) {
+		hs_ipad(hs, base + BLK, 0x5c);
+		aoff_prep_sha256_last(&sqe[0], 0, (uint32_t)hs->slot, off,
+				      (uint32_t)hs->buflen, off + 2 * BLK);
+		aoff_prep_sha256(&sqe[1], 0, off + BLK, BLK + DGST,
+				 off + 2 * BLK + DGST);
+		nr = 2;
+	} else {
+		aoff_prep_sha256_last(&sqe[0], 0, (uint32_t)hs->slot, off,
+				      (uint32_t)hs->buflen,
+				      off + 2 * BLK + DGST);
+	}
+	ok = aoff_dev_run(d, sqe, nr, res, hs->hmac ? "HMAC-SHA256 final" :
+			  "SHA-256 final", tries ? 0 : ENODATA);
+	if (!ok && res[0] == -ENODATA && !tries++) {
+		/* The slot lost our state (see slots.c): replay, retry. */
+		if (hs_replay(hs, d))
+			goto again;
+	}
+	if (ok)
+		memcpy(out, base + 2 * BLK + DGST, DGST);
+	OPENSSL_cleanse(base, 2 * BLK + 2 * DGST);
+	aoff_dev_free(d, off);
+	return ok;
+}
+
+int aoff_hs_final(struct aoff_hs *hs, uint8_t out[AOFF_SHA256_DIGEST_SIZE])
+{
+	struct aoff_dev d;
+	int ok;
+
+	if (!hs_prepare(hs, &d)) {
+		hs->failed = 1;
+		return 0;
+	}
+	ok = hs->started ? hs_final_last(hs, &d, out) :
+			   hs_final_oneshot(hs, &d, out);
+	/* LAST emptied the slot (also on failure): give it back. */
+	aoff_hs_reset(hs);
+	hs->failed = !ok;
+	return ok;
+}
+
+int aoff_hs_init_hmac(struct aoff_hs *hs, const uint8_t *key, size_t keylen)
+{
+	aoff_hs_release(hs);
+	hs->hmac = 1;
+	if (keylen <= BLK) {
+		memcpy(hs->k0, key, keylen);
+		hs->k0len = keylen;
+		return 1;
+	}
+	/* RFC 2104: a key longer than the block is hashed first. */
+	{
+		struct aoff_hs kh;
+		int ok;
+
+		aoff_hs_init(&kh);
+		ok = aoff_hs_update(&kh, key, keylen) &&
+		     aoff_hs_final(&kh, hs->k0);
+		aoff_hs_release(&kh);
+		hs->k0len = ok ? DGST : 0;
+		return ok;
+	}
+}
+
+int aoff_hs_dup(struct aoff_hs *dst, const struct aoff_hs *src)
+{
+	*dst = *src;
+	dst->log = NULL;
+	dst->logcap = 0;
+	dst->slot = -1;
+	dst->dc = NULL;
+	if (src->started && src->log_lost) {
+		AOFF_RAISE(AOFF_R_NOT_DUPLICABLE,
+			   "the SHA-256 state lives in the device, which "
+			   "cannot copy it, and the stream is longer than "
+			   "dup_max (%zu bytes) to replay",
+			   aoff_prov_cfg.dup_max);
+		return 0;
+	}
+	if (src->loglen) {
+		dst->log = OPENSSL_malloc(src->loglen);
+		if (!dst->log) {
+			AOFF_RAISE(AOFF_R_NO_MEMORY, "hash stream copy");
+			return 0;
+		}
+		memcpy(dst->log, src->log, src->loglen);
+		dst->logcap = src->loglen;
+	}
+	/* started with no slot: the first use replays the copy. */
+	return 1;
+}

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * asyncoff provider: the entry point (OSSL_provider_init), the algorithm
+ * tables and the settings.
+ *
+ * Settings come from the provider's openssl.cnf section (the core hands
+ * them over as strings) and, overriding it, from the environment:
+ *   device	ASYNCOFF_DEVICE		the device node (/dev/asyncoff0)
+ *   dup_max	ASYNCOFF_DUP_MAX	bytes of a hash stream kept so it can
+ *					be copied or moved (65536)
+ *   data_bytes	ASYNCOFF_DATA_BYTES	data area of each device context
+ *					(65536; requests are cut to fit it)
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/params.h>
+
+#include "prov.h"
+
+#define AOFF_PROV_VERSION	"0.1.0"
+#define AOFF_PROPS		"provider=asyncoff"
+
+struct aoff_prov_cfg aoff_prov_cfg = {
+	.device = "/dev/asyncoff0",
+	.dup_max = 64 * 1024,
+	.data_bytes = 64 * 1024,
+};
+
+static OSSL_FUNC_core_get_params_fn *c_get_params;
+
+static const OSSL_ALGORITHM aoff_digests[] = {
+	{ "SHA2-256:SHA-256:SHA256:2.16.840.1.101.3.4.2.1", AOFF_PROPS,
+	  aoff_sha256_functions, "SHA-256 on the asyncoff device" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static const OSSL_ALGORITHM aoff_macs[] = {
+	{ "HMAC", AOFF_PROPS, aoff_hmac_functions,
+	  "HMAC-SHA256 on the asyncoff device" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static const OSSL_ALGORITHM aoff_ciphers[] = {
+	{ "AES-128-CBC:AES128:2.16.840.1.101.3.4.1.2", AOFF_PROPS,
+	  aoff_aes128cbc_functions, NULL },
+	{ "AES-192-CBC:AES192:2.16.840.1.101.3.4.1.22", AOFF_PROPS,
+	  aoff_aes192cbc_functions, NULL },
+	{ "AES-256-CBC:AES256:2.16.840.1.101.3.4.1.42", AOFF_PROPS,
+	  aoff_aes256cbc_functions, NULL },
+	{ "AES-128-CTR", AOFF_PROPS, aoff_aes128ctr_functions, NULL },
+	{ "AES-192-CTR", AOFF_PROPS, aoff_aes192ctr_functions, NULL },
+	{ "AES-256-CTR", AOFF_PROPS, aoff_aes256ctr_functions, NULL },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static const OSSL_ALGORITHM *aoff_query(void *provctx, int op, int *no_cache)
+{
+	(void)provctx;
+	*no_cache = 0;
+	switch (op) {
+	case OSSL_OP_DIGEST:
+		return aoff_digests;
+	case OSSL_OP_MAC:
+		return aoff_macs;
+	case OSSL_OP_CIPHER:
+		return aoff_ciphers;
+	}
+	return NULL;
+}
+
+static const OSSL_PARAM aoff_param_types[] = {
+	OSSL_PARAM_DEFN(OSSL_PROV_PARAM_NAME, OSSL_PARAM_UTF8_PTR, NULL, 0),
+	OSSL_PARAM_DEFN(OSSL_PROV_PARAM_VERSION, OSSL_PARAM_UTF8_PTR, NULL, 0),
+	OSSL_PARAM_DEFN(OSSL_PROV_PARAM_BUILDINFO, OSSL_PARAM_UTF8_PTR, NULL,
+			0),
+	OSSL_PARAM_DEFN(OSSL_PROV_PARAM_STATUS, OSSL_PARAM_INTEGER, NULL, 0),
+	OSSL_PARAM_END
+};
+
+static const OSSL_PARAM *aoff_gettable_params(void *provctx)
+{
+	(void)provctx;
+	return aoff_param_types;
+}
+
+static int aoff_get_params(void *provctx, OSSL_PARAM params[])
+{
+	OSSL_PARAM *p;
+
+	(void)provctx;
+	p = OSSL_PARAM_locate(params, OSSL_PROV_PARAM_NAME);
+	if (p && !OSSL_PARAM_set_utf8_ptr(p, "asyncoff crypto offload"))
+		return 0;
+	p = OSSL_PARAM_locate(params, OSSL_PROV_PARAM_VERSION);
+	if (p && !OSSL_PARAM_set_utf8_ptr(p, AOFF_PROV_VERSION))
+		return 0;
+	p = OSSL_PARAM_locate(params, OSSL_PROV_PARAM_BUILDINFO);
+	if (p && !OSSL_PARAM_set_utf8_ptr(p, "asyncoff " AOFF_PROV_VERSION))
+		return 0;
+	p = OSSL_PARAM_locate(params, OSSL_PROV_PARAM_STATUS);
+	if (p && !OSSL_PARAM_set_int(p, 1))
+		return 0;
+	return 1;
+}
+
+static const OSSL_ITEM *aoff_reason_strings(void *provctx)
+{
+	(void)provctx;
+	return aoff_err_reasons();
+}
+
+static void aoff_teardown(void *provctx)
+{
+	OPENSSL_free(provctx);
+}
+
+static const OSSL_DISPATCH aoff_dispatch[] = {
+	{ OSSL_FUNC_PROVIDER_TEARDOWN, (void (*)(void))aoff_teardown },
+	{ OSSL_FUNC_PROVIDER_GETTABLE_PARAMS,
+	  (void (*)(void))aoff_gettable_params },
+	{ OSSL_FUNC_PROVIDER_GET_PARAMS, (void (*)(void))aoff_get_params },
+	{ OSSL_FUNC_PROVIDER_QUERY_OPERATION, (void (*)(void))aoff_query },
+	{ OSSL_FUNC_PROVIDER_GET_REASON_STRINGS,
+	  (void (*)(void))aoff_reason_strings },
+	{ 0, NULL }
+};
+
+/* A size setting: decimal bytes, optional k/m suffix. */
+static int aoff_parse_size(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s)
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return 0;
+	if (*end == 'k' || *end == 'K') {
+		v *= 1024;
+		end++;
+	} else if (*end == 'm' || *end == 'M') {
+		v *= 1024 * 1024;
+		end++;
+	}
+	if (*end)
+		return 0;
+	*out = (size_t)v;
+	return 1;
+}
+
+/* The openssl.cnf value of @name, then the environment's @env. */
+static const char *aoff_setting(const OSSL_CORE_HANDLE *handle,
+				const char *name, const char *env)
+{
+	const char *env_val = getenv(env);
+	char *val = NULL;
+	OSSL_PARAM req[2];
+
+	if (env_val && *env_val)
+		return env_val;
+	if (!c_get_params)
+		return NULL;
+	req[0] = OSSL_PARAM_construct_utf8_ptr(name, &val, 0);
+	req[1] = OSSL_PARAM_construct_end();
+	if (!c_get_params(handle, req))
+		return NULL;
+	return val;
+}
+
+static int aoff_configure(const OSSL_CORE_HANDLE *handle)
+{
+	struct aoff_bridge_opts bo;
+	const char *v;
+	size_t sz;
+	int ret;
+
+	v = aoff_setting(handle, "device", "ASYNCOFF_DEVICE");
+	if (v && *v)
+		aoff_prov_cfg.device = OPENSSL_strdup(v);
+	v = aoff_setting(handle, "dup_max", "ASYNCOFF_DUP_MAX");
+	if (v) {
+		if (!aoff_parse_size(v, &sz)) {
+			AOFF_RAISE(AOFF_R_BAD_PARAM, "dup_max = %s", v);
+			return 0;
+		}
+		aoff_prov_cfg.dup_max = sz;
+	}
+	v = aoff_setting(handle, "data_bytes", "ASYNCOFF_DATA_BYTES");
+	if (v) {
+		if (!aoff_parse_size(v, &sz) || sz < 4096) {
+			AOFF_RAISE(AOFF_R_BAD_PARAM,
+				   "data_bytes = %s (at least 4096)", v);
+			return 0;
+		}
+		aoff_prov_cfg.data_bytes = sz;
+	}
+	if (!aoff_prov_cfg.device)
+		return 0;
+
+	/*
+	 * The bridge is ours alone (libasyncoff is linked in, hidden), so
+	 * its settings are too.  A second provider instance in another
+	 * library context finds it set up: -EBUSY, same settings.
+	 */
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	bo.device = aoff_prov_cfg.device;
+	bo.data_bytes = aoff_prov_cfg.data_bytes;
+	ret = aoff_bridge_init(&bo);
+	if (ret && ret != -EBUSY) {
+		AOFF_RAISE(AOFF_R_BAD_PARAM, "bridge settings: %s",
+			   strerror(-ret));
+		return 0;
+	}
+	return 1;
+}
+
+__attribute__((visibility("default")))
+int OSSL_provider_init(const OSSL_CORE_HANDLE *handle,
+		       const OSSL_DISPATCH *in, const OSSL_DISPATCH **out,
+		       void **provctx)
+{
+	struct aoff_prov *prov;
+
+	aoff_err_init(in);
+	aoff_err_set_handle(handle);
+	for (const OSSL_DISPATCH *f = in; f->function_id; f++)
+		if (f->function_id == OSSL_FUNC_CORE_GET_PARAMS)
+			c_get_params = OSSL_FUNC_core_get_params(f);
+	if (!aoff_configure(handle))
+		return 0;
+	prov = OPENSSL_zalloc(sizeof(*prov));
+	if (!prov)
+		return 0;
+	prov->handle = handle;
+	*provctx = prov;
+	*out = aoff_dispatch;
+	return 1;
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * asyncoff provider: what its files share.
+ *
+ * Every algorithm runs its work on the asyncoff device through the bridge
+ * (libasyncoff, linked statically and hidden): inside an async job the job
+ * pauses until the device completes, outside one the call sleeps.
+ */
+#ifndef AOFF_PROV_H
+#define AOFF_PROV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <openssl/core.h>
+#include <openssl/core_dispatch.h>
+#include <asyncoff/asyncoff.h>
+#include <asyncoff/bridge.h>
+
+/* Reason codes of the provider's errors (err.c has their strings). */
+enum {
+	AOFF_R_NO_DEVICE = 1,		/* open of the device failed */
+	AOFF_R_DEVICE_RESET,		/* context broken by a device reset */
+	AOFF_R_DEVICE_ERROR,		/* a request completed with an error */
+	AOFF_R_DATA_AREA,		/* no room in the data area */
+	AOFF_R_NO_HASH_SLOT,		/* every hash slot of the context busy */
+	AOFF_R_STATE_LOST,		/* hash state out of reach, no replay */
+	AOFF_R_NOT_DUPLICABLE,		/* stream too long to duplicate */
+	AOFF_R_BAD_KEY_LENGTH,
+	AOFF_R_BAD_IV_LENGTH,
+	AOFF_R_NO_KEY,
+	AOFF_R_WRONG_FINAL_BLOCK_LENGTH,
+	AOFF_R_BAD_DECRYPT,
+	AOFF_R_OUTPUT_TOO_SMALL,
+	AOFF_R_UNSUPPORTED_DIGEST,
+	AOFF_R_BAD_PARAM,
+	AOFF_R_NO_MEMORY,
+	AOFF_R_FAILED_STATE,		/* an earlier call on the ctx failed */
+	AOFF_R_TLS_RECORD,		/* a TLS record of impossible length */
+};
+
+/* The provider context (one per OSSL_provider_init). */
+struct aoff_prov {
+	const OSSL_CORE_HANDLE *handle;
+};
+
+/* Settings from openssl.cnf / the environment, fixed at init (prov.c). */
+struct aoff_prov_cfg {
+	const char *device;	/* the device node the bridge opens */
+	size_t dup_max;		/* longest hash stream kept for replay */
+	size_t data_bytes;	/* data area of each device context */
+};
+extern struct aoff_prov_cfg aoff_prov_cfg;
+
+/* err.c */
+void aoff_err_init(const OSSL_DISPATCH *in);
+void aoff_err_set_handle(const OSSL_CORE_HANDLE *handle);
+const OSSL_ITEM *aoff_err_reasons(void);
+void aoff_err_raise(const char *file, int line, const char *func, int reason,
+		    const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+#define AOFF_RAISE(reason, ...) \
+	aoff_err_raise(__FILE__, __LINE__, __func__, (reason), __VA_ARGS__)
+
+/*
+ * dev.c: one operation's view of the device.  aoff_dev_get() binds to the
+ * bridge context of the code running now (the job's wait ctx or the
+ * thread); every other call works on that binding.  Functions returning
+ * int return 1 on success and 0 after raising an error.
+ */
+struct aoff_dev {
+	struct aoff_bridge_ctx *bc;
+	struct aoff_ctx *dc;
+};
+
+int aoff_dev_get(struct aoff_dev *d);
+/*
+ * Room for a request: @fixed bytes plus as much of @want as fits (at least
+ * @unit, in multiples of @unit); *@got says how much of @want.
+ */
+int aoff_dev_alloc(struct aoff_dev *d, size_t fixed, size_t want,
+		   size_t unit, uint64_t *off, size_t *got);
+static inline uint8_t *aoff_dev_ptr(struct aoff_dev *d, uint64_t off)
+{
+	return aoff_data_ptr(d->dc, off);
+}
+static inline void aoff_dev_free(struct aoff_dev *d, uint64_t off)
+{
+	aoff_data_free(d->dc, off);
+}
+/*
+ * Run @nr requests (pausing the current job, or sleeping).  @res gets each
+ * result.  Returns 1, or 0 with an error raised that names @what; with
+ * @quiet_errno, a request failing with exactly that errno is not raised
+ * (0 returned, *@res says which).
+ */
+int aoff_dev_run(struct aoff_dev *d, const struct aoff_sqe *sqes,
+		 unsigned int nr, int32_t *res, const char *what,
+		 int quiet_errno);
+
+/* slots.c: the hash slots of each device context. */
+#define AOFF_PROV_HASH_SLOTS	AOFF_HASH_SLOTS_DEFAULT
+int aoff_slot_get(const struct aoff_ctx *dc);
+void aoff_slot_put(const struct aoff_ctx *dc, int slot);
+
+/*
+ * hstream.c: a SHA-256 stream over the device's partial hashing, plain or
+ * as the inner hash of HMAC.
+ */
+struct aoff_hs {
+	uint8_t buf[AOFF_SHA256_BLOCK_SIZE];	/* message bytes not sent */
+	size_t buflen;				/* 0 .. 64 */
+	int hmac;				/* key in k0 */
+	uint8_t k0[AOFF_SHA256_BLOCK_SIZE];	/* HMAC key, <= 64 bytes */
+	size_t k0len;
+	int started;		/* some of the stream is in a hash slot */
+	const struct aoff_ctx *dc;	/* device context of that slot */
+	int slot;				/* -1: none held */
+	/*
+	 * Everything hashed into the slot, kept while it is at most
+	 * aoff_prov_cfg.dup_max bytes: a copy or a move to another device
+	 * context replays it (the device cannot export a slot's state).
+	 */
+	uint8_t *log;
+	size_t loglen, logcap;
+	int log_lost;
+	int failed;
+};
+
+void aoff_hs_init(struct aoff_hs *hs);
+/* Start an HMAC stream with key @key (hashed first when over 64 bytes). */
+int aoff_hs_init_hmac(struct aoff_hs *hs, const uint8_t *key, size_t keylen);
+void aoff_hs_reset(struct aoff_hs *hs);	/* same key, empty message */
+int aoff_hs_update(struct aoff_hs *hs, const uint8_t *p, size_t len);
+int aoff_hs_final(struct aoff_hs *hs, uint8_t out[AOFF_SHA256_DIGEST_SIZE]);
+int aoff_hs_dup(struct aoff_hs *dst, const struct aoff_hs *src);
+void aoff_hs_release(struct aoff_hs *hs);
+
+/* The algorithm tables (digest.c, hmac.c, cipher.c). */
+extern const OSSL_DISPATCH aoff_sha256_functions[];
+extern const OSSL_DISPATCH aoff_hmac_functions[];
+extern const OSSL_DISPATCH aoff_aes128cbc_functions[];
+extern const OSSL_DISPATCH aoff_aes192cbc_functions[];
+extern const OSSL_DISPATCH aoff_aes256cbc_functions[];
+extern const OSSL_DISPATCH aoff_aes128ctr_functions[];
+extern const OSSL_DISPATCH aoff_aes192ctr_functions[];
+extern const OSSL_DISPATCH aoff_aes256ctr_functions[];
+
+/* cipher_tls.c: TLS CBC record padding and MAC removal (constant time). */
+int aoff_tls_unpad(unsigned int tlsversion, uint8_t *rec, size_t *len,
+		   size_t macsize, uint8_t *mac);
+
+#endif /* AOFF_PROV_H */
