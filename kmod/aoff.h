@@ -17,7 +17,10 @@
 #ifndef AOFF_H
 #define AOFF_H
 
+#include <linux/atomic.h>
 #include <linux/cache.h>
+#include <linux/hrtimer.h>
+#include <linux/irq_work.h>
 #include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
@@ -28,6 +31,10 @@
 #include <linux/asyncoff.h>
 
 struct mm_struct;
+struct eventfd_ctx;
+struct aoff_engine;
+
+#define AOFF_MAX_ENGINES	64
 
 /* Module parameters (main.c). */
 extern unsigned int aoff_nr_devices;
@@ -38,12 +45,46 @@ extern unsigned long aoff_max_dev_bytes;
 extern unsigned int aoff_max_contexts;
 extern unsigned int aoff_nr_engines;
 
+/* Model parameters of a device (sysfs); read with READ_ONCE. */
+struct aoff_params {
+	u64 latency_ns;		/* base service time per request */
+	u64 ns_per_kib;		/* engine time per KiB of input */
+	u32 coalesce_frames;	/* CQEs per interrupt, 1 = no coalescing */
+	u32 coalesce_usecs;	/* longest a CQE waits for its interrupt */
+	u32 fail_every;		/* fail every Nth request, 0 = off */
+	u32 fail_ppm;		/* fail this many per million, 0 = off */
+};
+
+/* Statistics of a device (sysfs), since the module was loaded. */
+struct aoff_stats {
+	atomic64_t submitted;	/* SQEs consumed */
+	atomic64_t completed;	/* CQEs posted */
+	atomic64_t errors;	/* CQEs with res < 0 */
+	atomic64_t interrupts;	/* modelled interrupts handled */
+	atomic64_t coalesced;	/* CQEs that raised no interrupt of their own */
+	atomic64_t queue_full;	/* doorbells refused with EAGAIN */
+	atomic64_t bytes;	/* input bytes of successful requests */
+	atomic64_t resets;	/* device resets */
+};
+
 struct aoff_device {
 	struct miscdevice misc;
 	char name[24];
 	unsigned int index;
-	struct workqueue_struct *wq;	/* the engines */
-	unsigned int nr_engines;
+	struct workqueue_struct *wq;	/* runs the engines */
+
+	struct mutex cfg_lock;		/* engine count changes, reset */
+	unsigned int nr_engines;	/* in use; engines[] has that many */
+	struct aoff_engine *engines[AOFF_MAX_ENGINES];
+	atomic_t engine_rr;		/* round-robin engine choice */
+
+	struct aoff_params params;
+	u64 stall_until;		/* ktime ns; engines idle until then */
+	atomic_t fail_seq;		/* for fail_every */
+	struct aoff_stats stats;
+
+	struct mutex ctx_lock;		/* ctxs, for reset */
+	struct list_head ctxs;
 
 	spinlock_t lock;		/* budgets below */
 	unsigned int nr_contexts;
@@ -81,6 +122,8 @@ struct aoff_req {
 	struct list_head node;		/* ctx->queue or ctx->free */
 	struct aoff_ctx *ctx;
 	struct aoff_sqe sqe;		/* the one kernel copy, validated */
+	s32 res;			/* result, or a prep error to report in order */
+	struct hrtimer timer;		/* end of the modelled service time */
 };
 
 enum aoff_ctx_state {
@@ -98,6 +141,12 @@ struct aoff_ctx {
 	struct aoff_region region;
 	unsigned long locked_pages;	/* charged with account_locked_vm() */
 	u32 sq_entries, cq_entries;
+	struct list_head dev_node;	/* dev->ctxs, under dev->ctx_lock */
+
+	/* Partial-hash state, touched only by the engine serving us. */
+	u32 hash_slots;
+	u8 *hash_state;			/* hash_slots * aoff_hash_state_size */
+	unsigned long *hash_live;	/* slots holding a digest in progress */
 
 	/* Submission side, under setup_lock. */
 	u32 sq_head;		/* private copy of what we publish */
@@ -112,8 +161,19 @@ struct aoff_ctx {
 	/* Engine side. */
 	spinlock_t queue_lock;
 	struct list_head queue;	/* accepted, waiting for an engine */
-	bool dying;
+	bool dying;		/* release: serve nothing more */
+	bool cancel;		/* reset or release: in-flight work fails */
 	struct work_struct work;
+	struct hrtimer kick;	/* resumes dispatch when an engine has room */
+
+	/* Modelled interrupt (irq.c). */
+	spinlock_t irq_lock;
+	u32 irq_frames;		/* CQEs posted since the last interrupt */
+	bool coal_armed;
+	struct hrtimer coal_timer;
+	struct irq_work irq_work;
+	struct eventfd_ctx __rcu *evfd;
+	struct mutex evfd_lock;	/* attach/detach */
 
 	wait_queue_head_t wait;	/* poll and doorbell waiters */
 };
@@ -121,6 +181,15 @@ struct aoff_ctx {
 /* device.c */
 int aoff_devices_create(void);
 void aoff_devices_destroy(void);
+int aoff_device_set_engines(struct aoff_device *dev, unsigned int n);
+
+/* sysfs.c */
+extern const struct attribute_group *aoff_dev_groups[];
+
+/* fault.c */
+bool aoff_fault_fail(struct aoff_device *dev);
+void aoff_device_reset(struct aoff_device *dev);
+void aoff_device_stall(struct aoff_device *dev, u64 ms);
 
 /* context.c */
 extern const struct file_operations aoff_fops;
@@ -138,17 +207,28 @@ __poll_t aoff_ring_poll_mask(struct aoff_ctx *ctx);
 void aoff_req_complete(struct aoff_req *req, s32 res);
 
 /* engine.c */
+struct aoff_engine *aoff_engine_alloc(unsigned int id);
+void aoff_engine_free(struct aoff_engine *eng);
 void aoff_engine_ctx_init(struct aoff_ctx *ctx);
+void aoff_engine_req_init(struct aoff_req *req);
 void aoff_engine_queue(struct aoff_ctx *ctx, struct list_head *reqs);
+void aoff_engine_ctx_cancel(struct aoff_ctx *ctx);
 void aoff_engine_ctx_stop(struct aoff_ctx *ctx);
 
 /* irq.c */
+void aoff_irq_ctx_init(struct aoff_ctx *ctx);
 void aoff_irq_raise(struct aoff_ctx *ctx);
+void aoff_irq_fire(struct aoff_ctx *ctx);
+void aoff_irq_ctx_stop(struct aoff_ctx *ctx);
+long aoff_ioctl_eventfd(struct aoff_ctx *ctx, void __user *uarg);
 
 /* ops.c */
+extern unsigned int aoff_hash_state_size;
 int aoff_ops_init(void);
 int aoff_op_prep(struct aoff_ctx *ctx, struct aoff_req *req);
-s32 aoff_op_issue(struct aoff_req *req);
+bool aoff_op_in_order(struct aoff_ctx *ctx, struct aoff_req *req);
+s32 aoff_op_issue(struct aoff_engine *eng, struct aoff_req *req);
+void aoff_op_abort(struct aoff_req *req);
 void aoff_ops_bitmap(u64 *bits, unsigned int words);
 
 #endif /* AOFF_H */

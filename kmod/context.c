@@ -4,6 +4,7 @@
  * it: setup, doorbell and mmap from another mm (a forked child, a process
  * that received the fd) fail with EPERM.
  */
+#include <linux/bitmap.h>
 #include <linux/fs.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
@@ -49,7 +50,12 @@ static int aoff_open(struct inode *inode, struct file *file)
 	INIT_LIST_HEAD(&ctx->free);
 	init_waitqueue_head(&ctx->wait);
 	aoff_engine_ctx_init(ctx);
+	aoff_irq_ctx_init(ctx);
 	ctx->state = AOFF_CTX_NEW;
+
+	mutex_lock(&dev->ctx_lock);
+	list_add_tail(&ctx->dev_node, &dev->ctxs);
+	mutex_unlock(&dev->ctx_lock);
 
 	file->private_data = ctx;
 	return stream_open(inode, file);
@@ -70,6 +76,12 @@ static void aoff_ctx_free_memory(struct aoff_ctx *ctx)
 		return;
 	kvfree(ctx->reqs);
 	ctx->reqs = NULL;
+	ctx->cq_entries = 0;
+	kvfree(ctx->hash_state);
+	ctx->hash_state = NULL;
+	bitmap_free(ctx->hash_live);
+	ctx->hash_live = NULL;
+	ctx->hash_slots = 0;
 	INIT_LIST_HEAD(&ctx->free);
 	spin_lock(&dev->lock);
 	dev->mem_bytes -= ctx->region.bytes;
@@ -90,7 +102,13 @@ static int aoff_release(struct inode *inode, struct file *file)
 	struct aoff_ctx *ctx = file->private_data;
 	struct aoff_device *dev = ctx->dev;
 
+	/* Out of the reset's reach first: it may not touch us after this. */
+	mutex_lock(&dev->ctx_lock);
+	list_del(&ctx->dev_node);
+	mutex_unlock(&dev->ctx_lock);
+
 	aoff_engine_ctx_stop(ctx);
+	aoff_irq_ctx_stop(ctx);
 	aoff_ctx_free_memory(ctx);
 	mmdrop(ctx->mm);
 	kfree(ctx);
@@ -169,8 +187,17 @@ static int aoff_ctx_setup_locked(struct aoff_ctx *ctx, struct aoff_setup *s,
 	}
 	for (i = 0; i < s->cq_entries; i++) {
 		ctx->reqs[i].ctx = ctx;
+		aoff_engine_req_init(&ctx->reqs[i]);
 		list_add_tail(&ctx->reqs[i].node, &ctx->free);
 	}
+	ctx->hash_state = kvcalloc(s->hash_slots, aoff_hash_state_size,
+				   GFP_KERNEL_ACCOUNT);
+	ctx->hash_live = bitmap_zalloc(s->hash_slots, GFP_KERNEL_ACCOUNT);
+	if (!ctx->hash_state || !ctx->hash_live) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	ctx->hash_slots = s->hash_slots;
 
 	ctx->sq_entries = s->sq_entries;
 	ctx->cq_entries = s->cq_entries;
@@ -236,13 +263,14 @@ static long aoff_ioctl_info(struct aoff_ctx *ctx, struct aoff_info __user *uarg)
 	memset(&info, 0, sizeof(info));
 	info.size = sizeof(info);
 	info.abi_version = AOFF_ABI_VERSION;
-	info.features = AOFF_FEAT_SINGLE_MMAP | AOFF_FEAT_CQ_RESERVE;
+	info.features = AOFF_FEAT_SINGLE_MMAP | AOFF_FEAT_CQ_RESERVE |
+			AOFF_FEAT_EVENTFD | AOFF_FEAT_HASH_SLOTS;
 	aoff_ops_bitmap(info.ops, ARRAY_SIZE(info.ops));
 	info.max_sq_entries = aoff_max_sq_entries;
 	info.max_cq_entries = aoff_max_cq_entries;
 	info.max_ctx_bytes = aoff_max_ctx_bytes;
 	info.max_contexts = aoff_max_contexts;
-	info.nr_engines = ctx->dev->nr_engines;
+	info.nr_engines = READ_ONCE(ctx->dev->nr_engines);
 	info.dev_bytes_max = aoff_max_dev_bytes;
 	info.max_hash_slots = AOFF_HASH_SLOTS_MAX;
 
@@ -269,6 +297,10 @@ static long aoff_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return aoff_ring_enter(ctx, uarg);
 	case AOFF_IOC_INFO:
 		return aoff_ioctl_info(ctx, uarg);
+	case AOFF_IOC_EVENTFD:
+		if (!aoff_ctx_is_owner(ctx))
+			return -EPERM;
+		return aoff_ioctl_eventfd(ctx, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -284,18 +316,17 @@ static __poll_t aoff_poll(struct file *file, struct poll_table_struct *pt)
 
 /*
  * Marks the context broken: it refuses new work (EIO), poll reports
- * EPOLLERR and the status word says so.  Used by the device reset.
+ * EPOLLERR and the status word says so.  Under setup_lock, so no
+ * submission runs concurrently; used by the device reset (fault.c).
  */
 void aoff_ctx_set_broken(struct aoff_ctx *ctx)
 {
-	mutex_lock(&ctx->setup_lock);
-	if (ctx->state == AOFF_CTX_LIVE) {
-		WRITE_ONCE(ctx->state, AOFF_CTX_BROKEN);
-		/* Pairs with user space's load-acquire of the status. */
-		smp_store_release(&ctx->region.ctrl->status, AOFF_STATUS_BROKEN);
-	}
-	mutex_unlock(&ctx->setup_lock);
-	wake_up_interruptible_all(&ctx->wait);
+	lockdep_assert_held(&ctx->setup_lock);
+	if (ctx->state != AOFF_CTX_LIVE)
+		return;
+	WRITE_ONCE(ctx->state, AOFF_CTX_BROKEN);
+	/* Pairs with user space's load-acquire of the status. */
+	smp_store_release(&ctx->region.ctrl->status, AOFF_STATUS_BROKEN);
 }
 
 const struct file_operations aoff_fops = {

@@ -1,44 +1,95 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * asyncoff: the devices.  Each is a misc device (no class of our own to
- * create) with its engines and its budgets.
+ * create) with its engines, model parameters, statistics and budgets; its
+ * sysfs attributes are the misc device's groups (sysfs.c).
  */
+#include <linux/err.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
-#include "aoff.h"
+#include "ops.h"
 
 static struct aoff_device *aoff_devs;
 static unsigned int aoff_nr_created;
+
+/*
+ * Sets the number of engines in use.  Engines are only ever added (an
+ * engine left over by a decrease sits idle until the device goes away), so
+ * a work item that read the old count still finds its engine.
+ */
+int aoff_device_set_engines(struct aoff_device *dev, unsigned int n)
+{
+	struct aoff_engine *eng;
+	unsigned int i;
+
+	if (n < 1 || n > AOFF_MAX_ENGINES)
+		return -EINVAL;
+	mutex_lock(&dev->cfg_lock);
+	for (i = 0; i < n; i++) {
+		if (dev->engines[i])
+			continue;
+		eng = aoff_engine_alloc(i);
+		if (IS_ERR(eng)) {
+			mutex_unlock(&dev->cfg_lock);
+			return PTR_ERR(eng);
+		}
+		dev->engines[i] = eng;
+	}
+	/* Pairs with the acquire in aoff_engine_work(): engines[] is set. */
+	smp_store_release(&dev->nr_engines, n);
+	workqueue_set_max_active(dev->wq, n);
+	mutex_unlock(&dev->cfg_lock);
+	return 0;
+}
+
+static void aoff_device_free_engines(struct aoff_device *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < AOFF_MAX_ENGINES; i++) {
+		aoff_engine_free(dev->engines[i]);
+		dev->engines[i] = NULL;
+	}
+}
 
 static int aoff_device_init(struct aoff_device *dev, unsigned int index)
 {
 	int ret;
 
 	dev->index = index;
-	dev->nr_engines = aoff_nr_engines;
 	spin_lock_init(&dev->lock);
+	mutex_init(&dev->cfg_lock);
+	mutex_init(&dev->ctx_lock);
+	INIT_LIST_HEAD(&dev->ctxs);
 	snprintf(dev->name, sizeof(dev->name), AOFF_DEV_PREFIX "%u", index);
+	dev->params.coalesce_frames = 1;
 
 	/*
-	 * The engines: an unbound workqueue whose max_active is the number
-	 * of engines.  Each context has one work item, requeued at the tail
-	 * after a bounded batch, so busy contexts are served round-robin.
+	 * The engines run on an unbound workqueue whose max_active is the
+	 * number of engines.  Each context has one work item, requeued at
+	 * the tail after a bounded batch, so busy contexts are served
+	 * round-robin (engine.c).
 	 */
-	dev->wq = alloc_workqueue("%s", WQ_UNBOUND, dev->nr_engines,
+	dev->wq = alloc_workqueue("%s", WQ_UNBOUND, aoff_nr_engines,
 				  dev->name);
 	if (!dev->wq)
 		return -ENOMEM;
+	ret = aoff_device_set_engines(dev, aoff_nr_engines);
+	if (ret)
+		goto err_free_engines;
 
 	dev->misc.minor = MISC_DYNAMIC_MINOR;
 	dev->misc.name = dev->name;
 	dev->misc.fops = &aoff_fops;
+	dev->misc.groups = aoff_dev_groups;
 	ret = misc_register(&dev->misc);
 	if (ret)
-		goto err_destroy_wq;
+		goto err_free_engines;
 	return 0;
 
-err_destroy_wq:
+err_free_engines:
+	aoff_device_free_engines(dev);
 	destroy_workqueue(dev->wq);
 	return ret;
 }
@@ -48,6 +99,9 @@ static void aoff_device_exit(struct aoff_device *dev)
 	misc_deregister(&dev->misc);
 	/* No context is left (each holds a module reference): nothing runs. */
 	destroy_workqueue(dev->wq);
+	aoff_device_free_engines(dev);
+	mutex_destroy(&dev->ctx_lock);
+	mutex_destroy(&dev->cfg_lock);
 }
 
 int aoff_devices_create(void)

@@ -1,24 +1,101 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * asyncoff: the engines.
+ * asyncoff: the engines and the service-time model.
  *
- * A device's engines are its workqueue (unbound, max_active = engines).
- * Each context has one work item that serves at most AOFF_ENGINE_BATCH of
- * its requests and then requeues itself behind the other contexts, so a
- * busy context cannot starve the rest: round-robin without any scan.
+ * The model is a device with N engines behind one arbiter and deep queues,
+ * as real crypto accelerators have:
  *
- * Stopping (release): mark the context dying, cancel its work item and
- * wait for a running instance, then give back what is still queued.  After
- * aoff_engine_ctx_stop() no engine touches the context.
+ *   - Arbitration.  Each context has one work item on the device's
+ *     workqueue (unbound, max_active = N).  It takes an engine, serves at
+ *     most AOFF_ENGINE_BATCH of the context's requests in submission order
+ *     and requeues itself behind the other contexts: round-robin between
+ *     contexts without any scan, and one context is never on two engines
+ *     at once (so dependent requests may be submitted together).
+ *
+ *   - Service time.  A request occupies its engine for in_len * ns_per_kib
+ *     / 1024 ns (moving and transforming data: the engine's bandwidth),
+ *     then spends latency_ns in the pipeline (descriptor fetch, DMA
+ *     set-up, completion write) during which the engine already works on
+ *     the next request.  So with latency L, no per-byte cost and J
+ *     requests in flight the device completes J requests per L: service
+ *     times overlap, they do not add up per engine.  The per-byte cost is
+ *     what saturates an engine.
+ *
+ *   - No CPU is burnt for modelled time.  The real crypto runs at once on
+ *     the engine; the result is held back by a per-request hrtimer that
+ *     fires at the modelled end of service and posts the CQE from there
+ *     (hard-IRQ context, like a device writing its completion).  Thousands
+ *     of requests in flight are thousands of queued timers, nothing more.
+ *
+ *   - Bounded run-ahead.  An engine accepts a new request only while its
+ *     backlog (busy_until - now) is below AOFF_ENGINE_LOOKAHEAD_NS; past
+ *     that, the context's work item parks itself on a "kick" hrtimer that
+ *     requeues it when the engine has room.  A flooding context therefore
+ *     cannot pile seconds of modelled work in front of another context's
+ *     single request: arbitration happens when an engine is ready, as in
+ *     hardware.  A stall (fault injection) works the same way: engines
+ *     take nothing until stall_until.
+ *
+ * Cancellation (reset, release) sets ctx->cancel under queue_lock: queued
+ * requests are completed with -ECANCELED at once, a request an engine is
+ * finishing sees the flag when it would arm its timer, and armed timers
+ * are cancelled (hrtimer_try_to_cancel() tells who completes the request,
+ * so each one completes exactly once).
  */
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
-#include "aoff.h"
+#include "ops.h"
 
-#define AOFF_ENGINE_BATCH	16
+#define AOFF_ENGINE_BATCH		16
+#define AOFF_ENGINE_LOOKAHEAD_NS	(100 * NSEC_PER_USEC)
+
+struct aoff_engine *aoff_engine_alloc(unsigned int id)
+{
+	struct aoff_engine *eng;
+	int ret;
+
+	eng = kzalloc(sizeof(*eng), GFP_KERNEL);
+	if (!eng)
+		return ERR_PTR(-ENOMEM);
+	mutex_init(&eng->lock);
+	eng->id = id;
+	ret = aoff_sha256_init(eng);
+	if (ret)
+		goto err_free;
+	ret = aoff_hmac_init(eng);
+	if (ret)
+		goto err_sha256;
+	ret = aoff_aes_init(eng);
+	if (ret)
+		goto err_hmac;
+	return eng;
+
+err_hmac:
+	aoff_hmac_exit(eng);
+err_sha256:
+	aoff_sha256_exit(eng);
+err_free:
+	mutex_destroy(&eng->lock);
+	kfree(eng);
+	return ERR_PTR(ret);
+}
+
+void aoff_engine_free(struct aoff_engine *eng)
+{
+	if (!eng)
+		return;
+	aoff_aes_exit(eng);
+	aoff_hmac_exit(eng);
+	aoff_sha256_exit(eng);
+	mutex_destroy(&eng->lock);
+	kfree_sensitive(eng);
+}
 
 static struct aoff_req *aoff_engine_next(struct aoff_ctx *ctx)
 {
@@ -35,25 +112,104 @@ static struct aoff_req *aoff_engine_next(struct aoff_ctx *ctx)
 	return req;
 }
 
+/* End of the modelled service time: post the CQE (hard-IRQ context). */
+static enum hrtimer_restart aoff_req_timer(struct hrtimer *t)
+{
+	struct aoff_req *req = container_of(t, struct aoff_req, timer);
+
+	aoff_req_complete(req, READ_ONCE(req->ctx->cancel) ? -ECANCELED :
+			  req->res);
+	return HRTIMER_NORESTART;
+}
+
+static enum hrtimer_restart aoff_ctx_kick(struct hrtimer *t)
+{
+	struct aoff_ctx *ctx = container_of(t, struct aoff_ctx, kick);
+
+	queue_work(ctx->dev->wq, &ctx->work);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * Holds the result until @deadline.  The check of ctx->cancel and the
+ * arming are one step under queue_lock, which the canceller takes to set
+ * the flag: either it sees the armed timer or we see the flag.
+ */
+static void aoff_engine_finish(struct aoff_req *req, u64 deadline, u64 now)
+{
+	struct aoff_ctx *ctx = req->ctx;
+	bool now_done = true;
+	s32 res = req->res;
+
+	spin_lock(&ctx->queue_lock);
+	if (ctx->cancel) {
+		res = -ECANCELED;
+	} else if (deadline > now) {
+		hrtimer_start(&req->timer, ns_to_ktime(deadline),
+			      HRTIMER_MODE_ABS);
+		now_done = false;
+	}
+	spin_unlock(&ctx->queue_lock);
+	if (now_done)
+		aoff_req_complete(req, res);
+}
+
+static void aoff_engine_serve(struct aoff_device *dev, struct aoff_engine *eng,
+			      struct aoff_req *req)
+{
+	u64 npk = READ_ONCE(dev->params.ns_per_kib);
+	u64 latency = READ_ONCE(dev->params.latency_ns);
+	u64 now, start, xfer;
+
+	/* A prep error kept for ordering (aoff_op_in_order) skips the op. */
+	if (!req->res)
+		req->res = aoff_fault_fail(dev) ? -EIO : aoff_op_issue(eng, req);
+	if (req->res < 0)
+		aoff_op_abort(req);
+
+	now = ktime_get_ns();
+	start = max3(now, eng->busy_until, READ_ONCE(dev->stall_until));
+	xfer = ((u64)req->sqe.in_len * npk) >> 10;
+	eng->busy_until = start + xfer;
+	aoff_engine_finish(req, start + xfer + latency, now);
+}
+
 static void aoff_engine_work(struct work_struct *work)
 {
 	struct aoff_ctx *ctx = container_of(work, struct aoff_ctx, work);
+	struct aoff_device *dev = ctx->dev;
+	struct aoff_engine *eng;
 	struct aoff_req *req;
-	unsigned int n;
+	u64 ready, now, kick_at = 0;
+	unsigned int n, nr;
 	bool more;
 
+	/* Pairs with the release that publishes a new engine count. */
+	nr = smp_load_acquire(&dev->nr_engines);
+	eng = dev->engines[(unsigned int)atomic_inc_return(&dev->engine_rr) % nr];
+
+	mutex_lock(&eng->lock);
 	for (n = 0; n < AOFF_ENGINE_BATCH; n++) {
+		now = ktime_get_ns();
+		ready = max(eng->busy_until, READ_ONCE(dev->stall_until));
+		if (ready > now + AOFF_ENGINE_LOOKAHEAD_NS) {
+			kick_at = ready - AOFF_ENGINE_LOOKAHEAD_NS;
+			break;
+		}
 		req = aoff_engine_next(ctx);
 		if (!req)
-			return;
-		aoff_req_complete(req, aoff_op_issue(req));
+			break;
+		aoff_engine_serve(dev, eng, req);
 	}
+	mutex_unlock(&eng->lock);
 
 	spin_lock(&ctx->queue_lock);
 	more = !ctx->dying && !list_empty(&ctx->queue);
+	if (more && kick_at)
+		hrtimer_start(&ctx->kick, ns_to_ktime(kick_at), HRTIMER_MODE_ABS);
 	spin_unlock(&ctx->queue_lock);
-	if (more)
-		queue_work(ctx->dev->wq, &ctx->work);
+	if (more && !kick_at)
+		queue_work(dev->wq, &ctx->work);
 }
 
 void aoff_engine_ctx_init(struct aoff_ctx *ctx)
@@ -61,6 +217,14 @@ void aoff_engine_ctx_init(struct aoff_ctx *ctx)
 	spin_lock_init(&ctx->queue_lock);
 	INIT_LIST_HEAD(&ctx->queue);
 	INIT_WORK(&ctx->work, aoff_engine_work);
+	hrtimer_init(&ctx->kick, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	ctx->kick.function = aoff_ctx_kick;
+}
+
+void aoff_engine_req_init(struct aoff_req *req)
+{
+	hrtimer_init(&req->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	req->timer.function = aoff_req_timer;
 }
 
 /* Hands a batch of validated requests to the engines. */
@@ -74,19 +238,50 @@ void aoff_engine_queue(struct aoff_ctx *ctx, struct list_head *reqs)
 	queue_work(ctx->dev->wq, &ctx->work);
 }
 
+/*
+ * Completes every request in flight with -ECANCELED (device reset).  The
+ * caller has stopped new submissions (the context is broken).
+ */
+void aoff_engine_ctx_cancel(struct aoff_ctx *ctx)
+{
+	struct aoff_req *req, *tmp;
+	LIST_HEAD(queued);
+	u32 i;
+
+	spin_lock(&ctx->queue_lock);
+	ctx->cancel = true;
+	list_splice_init(&ctx->queue, &queued);
+	spin_unlock(&ctx->queue_lock);
+
+	list_for_each_entry_safe(req, tmp, &queued, node) {
+		list_del(&req->node);
+		aoff_req_complete(req, -ECANCELED);
+	}
+	/* 1: we dequeued an armed timer and own the completion. */
+	for (i = 0; i < ctx->cq_entries; i++)
+		if (hrtimer_try_to_cancel(&ctx->reqs[i].timer) == 1)
+			aoff_req_complete(&ctx->reqs[i], -ECANCELED);
+}
+
 void aoff_engine_ctx_stop(struct aoff_ctx *ctx)
 {
+	u32 i;
+
 	spin_lock(&ctx->queue_lock);
 	ctx->dying = true;
-	spin_unlock(&ctx->queue_lock);
-	/* Waits for a running instance; it cannot requeue once dying. */
-	cancel_work_sync(&ctx->work);
+	ctx->cancel = true;
 	/*
-	 * What is left never runs.  Nobody can read its CQEs any more (the
-	 * fd and every mapping are gone), so the requests are just dropped;
+	 * Queued requests never run.  Nobody can read their CQEs any more
+	 * (the fd and every mapping are gone), so they are just dropped;
 	 * their memory is the context's request array, freed by the caller.
 	 */
-	spin_lock(&ctx->queue_lock);
 	INIT_LIST_HEAD(&ctx->queue);
 	spin_unlock(&ctx->queue_lock);
+	/* A running instance cannot requeue or park itself once dying... */
+	cancel_work_sync(&ctx->work);
+	/* ...but a kick armed before may still queue it once more. */
+	hrtimer_cancel(&ctx->kick);
+	cancel_work_sync(&ctx->work);
+	for (i = 0; i < ctx->cq_entries; i++)
+		hrtimer_cancel(&ctx->reqs[i].timer);
 }

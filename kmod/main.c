@@ -84,3 +84,5 @@ module_exit(aoff_exit);
 MODULE_DESCRIPTION("asyncoff: modelled asynchronous crypto offload device");
 MODULE_AUTHOR("asyncoff developers");
 MODULE_LICENSE("GPL");
+/* The crypto templates the engines use, for modprobe (see op_aes.c). */
+MODULE_SOFTDEP("pre: ctr");

@@ -5,7 +5,7 @@
  */
 #include "ops.h"
 
-s32 aoff_op_nop_issue(struct aoff_req *req)
+s32 aoff_op_nop_issue(struct aoff_engine *eng, struct aoff_req *req)
 {
 	return 0;
 }

@@ -5,6 +5,7 @@
  */
 #include <linux/bitmap.h>
 #include <linux/overflow.h>
+#include <linux/sizes.h>
 
 #include "ops.h"
 
@@ -13,6 +14,64 @@ static const struct aoff_op_def aoff_ops[AOFF_OP_LAST] = {
 		.name		= "nop",
 		.caps		= AOFF_OPCAP_IN | AOFF_OPCAP_OUT,
 		.issue		= aoff_op_nop_issue,
+	},
+	[AOFF_OP_SHA256] = {
+		.name		= "sha256",
+		.caps		= AOFF_OPCAP_IN | AOFF_OPCAP_OUT | AOFF_OPCAP_UNION,
+		.prep		= aoff_op_sha256_prep,
+		.issue		= aoff_op_sha256_issue,
+	},
+	[AOFF_OP_SHA256_FIRST] = {
+		.name		= "sha256-first",
+		.caps		= AOFF_OPCAP_IN | AOFF_OPCAP_UNION | AOFF_OPCAP_SLOT,
+		.prep		= aoff_op_sha256_part_prep,
+		.issue		= aoff_op_sha256_first_issue,
+		.abort		= aoff_op_sha256_part_abort,
+	},
+	[AOFF_OP_SHA256_MIDDLE] = {
+		.name		= "sha256-middle",
+		.caps		= AOFF_OPCAP_IN | AOFF_OPCAP_UNION | AOFF_OPCAP_SLOT,
+		.prep		= aoff_op_sha256_part_prep,
+		.issue		= aoff_op_sha256_middle_issue,
+		.abort		= aoff_op_sha256_part_abort,
+	},
+	[AOFF_OP_SHA256_LAST] = {
+		.name		= "sha256-last",
+		.caps		= AOFF_OPCAP_IN | AOFF_OPCAP_OUT | AOFF_OPCAP_UNION |
+				  AOFF_OPCAP_SLOT,
+		.prep		= aoff_op_sha256_part_prep,
+		.issue		= aoff_op_sha256_last_issue,
+		.abort		= aoff_op_sha256_part_abort,
+	},
+	[AOFF_OP_HMAC_SHA256] = {
+		.name		= "hmac-sha256",
+		.caps		= AOFF_OPCAP_IN | AOFF_OPCAP_OUT | AOFF_OPCAP_UNION,
+		.prep		= aoff_op_hmac_prep,
+		.issue		= aoff_op_hmac_issue,
+	},
+	[AOFF_OP_AES_CBC_ENCRYPT] = {
+		.name		= "aes-cbc-encrypt",
+		.caps		= AOFF_OPCAP_IN | AOFF_OPCAP_OUT | AOFF_OPCAP_UNION,
+		.prep		= aoff_op_aes_cbc_prep,
+		.issue		= aoff_op_aes_cbc_enc_issue,
+	},
+	[AOFF_OP_AES_CBC_DECRYPT] = {
+		.name		= "aes-cbc-decrypt",
+		.caps		= AOFF_OPCAP_IN | AOFF_OPCAP_OUT | AOFF_OPCAP_UNION,
+		.prep		= aoff_op_aes_cbc_prep,
+		.issue		= aoff_op_aes_cbc_dec_issue,
+	},
+	[AOFF_OP_AES_CTR_ENCRYPT] = {
+		.name		= "aes-ctr-encrypt",
+		.caps		= AOFF_OPCAP_IN | AOFF_OPCAP_OUT | AOFF_OPCAP_UNION,
+		.prep		= aoff_op_aes_ctr_prep,
+		.issue		= aoff_op_aes_ctr_issue,
+	},
+	[AOFF_OP_AES_CTR_DECRYPT] = {
+		.name		= "aes-ctr-decrypt",
+		.caps		= AOFF_OPCAP_IN | AOFF_OPCAP_OUT | AOFF_OPCAP_UNION,
+		.prep		= aoff_op_aes_ctr_prep,
+		.issue		= aoff_op_aes_ctr_issue,
 	},
 };
 
@@ -24,13 +83,21 @@ static const struct aoff_op_def *aoff_op_get(unsigned int opcode)
 }
 
 /* [off, off + len) inside the data area, without overflow. */
-static bool aoff_range_ok(struct aoff_ctx *ctx, u64 off, u32 len)
+bool aoff_range_ok(struct aoff_ctx *ctx, u64 off, u32 len)
 {
 	u64 end;
 
 	if (check_add_overflow(off, (u64)len, &end))
 		return false;
 	return end <= ctx->region.data_bytes;
+}
+
+/* Both ranges are already inside the data area: no overflow. */
+bool aoff_ranges_overlap(u64 a, u32 alen, u64 b, u32 blen)
+{
+	if (!alen || !blen)
+		return false;
+	return a < b + blen && b < a + alen;
 }
 
 /*
@@ -60,10 +127,33 @@ int aoff_op_prep(struct aoff_ctx *ctx, struct aoff_req *req)
 	return def->prep ? def->prep(ctx, req) : 0;
 }
 
-/* Runs on an engine; prep has accepted the opcode. */
-s32 aoff_op_issue(struct aoff_req *req)
+/*
+ * A request that failed prep normally completes at once.  One that names a
+ * valid hash slot instead goes through the engine with its error, so that
+ * the slot is emptied in submission order (the rest of its chain, maybe
+ * already queued, then fails with -ENODATA instead of a wrong digest).
+ */
+bool aoff_op_in_order(struct aoff_ctx *ctx, struct aoff_req *req)
 {
-	return aoff_ops[req->sqe.opcode].issue(req);
+	const struct aoff_op_def *def = aoff_op_get(req->sqe.opcode);
+
+	return def && (def->caps & AOFF_OPCAP_SLOT) &&
+	       req->sqe.hash.state_slot < ctx->hash_slots;
+}
+
+/* Runs on an engine; prep has accepted the opcode. */
+s32 aoff_op_issue(struct aoff_engine *eng, struct aoff_req *req)
+{
+	return aoff_ops[req->sqe.opcode].issue(eng, req);
+}
+
+/* Runs on the engine, in order, for a request that failed. */
+void aoff_op_abort(struct aoff_req *req)
+{
+	const struct aoff_op_def *def = aoff_op_get(req->sqe.opcode);
+
+	if (def && def->abort)
+		def->abort(req);
 }
 
 void aoff_ops_bitmap(u64 *bits, unsigned int words)
@@ -93,13 +183,12 @@ int aoff_ops_init(void)
 	for (op = 0; op < ARRAY_SIZE(aoff_ops); op++) {
 		const struct aoff_op_def *def = &aoff_ops[op];
 
-		/* Not implemented yet: reported unsupported (EOPNOTSUPP). */
-		if (!def->name && !def->issue && !def->caps)
-			continue;
-		if (!def->name || !def->issue || (def->caps & ~AOFF_OPCAP_ALL)) {
+		if (!def->name || !def->issue || (def->caps & ~AOFF_OPCAP_ALL) ||
+		    (!!(def->caps & AOFF_OPCAP_SLOT) != !!def->abort)) {
 			pr_err("opcode %u: bad table entry\n", op);
 			return -EINVAL;
 		}
 	}
-	return 0;
+	/* The hash slots' size, from the implementation the engines use. */
+	return aoff_sha256_probe();
 }

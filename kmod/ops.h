@@ -6,13 +6,56 @@
 #ifndef AOFF_OPS_H
 #define AOFF_OPS_H
 
+#include <linux/mutex.h>
+#include <linux/scatterlist.h>
+#include <linux/sizes.h>
+
 #include "aoff.h"
+
+struct crypto_aes_ctx;
+struct crypto_shash;
+struct crypto_skcipher;
+struct shash_desc;
+struct skcipher_request;
 
 /* Which SQE fields an operation uses; the others must be zero. */
 #define AOFF_OPCAP_IN		BIT(0)	/* in_off, in_len */
 #define AOFF_OPCAP_OUT		BIT(1)	/* out_off, out_len */
 #define AOFF_OPCAP_UNION	BIT(2)	/* the op union (key, iv, state) */
-#define AOFF_OPCAP_ALL		(AOFF_OPCAP_IN | AOFF_OPCAP_OUT | AOFF_OPCAP_UNION)
+#define AOFF_OPCAP_SLOT		BIT(3)	/* hash.state_slot: fails in order */
+#define AOFF_OPCAP_ALL		(AOFF_OPCAP_IN | AOFF_OPCAP_OUT | \
+				 AOFF_OPCAP_UNION | AOFF_OPCAP_SLOT)
+
+/* Work is cut in chunks this long (a multiple of every block size). */
+#define AOFF_CHUNK		SZ_64K
+/* Pages a chunk may touch at any offset. */
+#define AOFF_CHUNK_PAGES	(AOFF_CHUNK / PAGE_SIZE + 1)
+
+/*
+ * struct aoff_engine - one modelled engine: the crypto transforms and
+ * buffers it works with (a request never allocates), and its clock.
+ * @lock:	held while a context's batch runs on the engine: the
+ *		transforms, buffers and clock below are the holder's.
+ * @busy_until:	ktime (ns) until which the engine is busy moving data; a
+ *		request starts then (see engine.c).
+ */
+struct aoff_engine {
+	struct mutex lock;	/* see above */
+	unsigned int id;
+	u64 busy_until;
+	struct crypto_shash *sha256;
+	struct crypto_shash *hmac;
+	struct shash_desc *sha256_desc;
+	struct shash_desc *hmac_desc;
+	struct crypto_skcipher *cbc;
+	struct crypto_skcipher *ctr;
+	struct skcipher_request *cbc_req;
+	struct skcipher_request *ctr_req;
+	struct crypto_aes_ctx *ctr_lib;	/* CTR without "ctr(aes)" */
+	struct scatterlist sg_in[AOFF_CHUNK_PAGES];
+	struct scatterlist sg_out[AOFF_CHUNK_PAGES];
+	u8 iv[16];
+};
 
 /**
  * struct aoff_op_def - one operation
@@ -23,16 +66,51 @@
  *		the common checks (runs in the doorbell, may sleep); returns 0
  *		or the negative errno to complete the request with.
  * @issue:	runs the operation on an engine; returns the CQE result.
+ * @abort:	optional; undoes what a failed request leaves behind (runs on
+ *		the engine, in submission order).
  */
 struct aoff_op_def {
 	const char *name;
 	unsigned int caps;
 	u32 op_flags;
 	int (*prep)(struct aoff_ctx *ctx, struct aoff_req *req);
-	s32 (*issue)(struct aoff_req *req);
+	s32 (*issue)(struct aoff_engine *eng, struct aoff_req *req);
+	void (*abort)(struct aoff_req *req);
 };
 
+/* ops.c */
+bool aoff_range_ok(struct aoff_ctx *ctx, u64 off, u32 len);
+bool aoff_ranges_overlap(u64 a, u32 alen, u64 b, u32 blen);
+
 /* op_nop.c */
-s32 aoff_op_nop_issue(struct aoff_req *req);
+s32 aoff_op_nop_issue(struct aoff_engine *eng, struct aoff_req *req);
+
+/* op_sha256.c */
+int aoff_sha256_init(struct aoff_engine *eng);
+void aoff_sha256_exit(struct aoff_engine *eng);
+int aoff_sha256_probe(void);
+int aoff_op_sha256_prep(struct aoff_ctx *ctx, struct aoff_req *req);
+int aoff_op_sha256_part_prep(struct aoff_ctx *ctx, struct aoff_req *req);
+s32 aoff_op_sha256_issue(struct aoff_engine *eng, struct aoff_req *req);
+s32 aoff_op_sha256_first_issue(struct aoff_engine *eng, struct aoff_req *req);
+s32 aoff_op_sha256_middle_issue(struct aoff_engine *eng, struct aoff_req *req);
+s32 aoff_op_sha256_last_issue(struct aoff_engine *eng, struct aoff_req *req);
+void aoff_op_sha256_part_abort(struct aoff_req *req);
+int aoff_shash_update(struct shash_desc *desc, const u8 *p, u32 len);
+
+/* op_hmac.c */
+int aoff_hmac_init(struct aoff_engine *eng);
+void aoff_hmac_exit(struct aoff_engine *eng);
+int aoff_op_hmac_prep(struct aoff_ctx *ctx, struct aoff_req *req);
+s32 aoff_op_hmac_issue(struct aoff_engine *eng, struct aoff_req *req);
+
+/* op_aes.c */
+int aoff_aes_init(struct aoff_engine *eng);
+void aoff_aes_exit(struct aoff_engine *eng);
+int aoff_op_aes_cbc_prep(struct aoff_ctx *ctx, struct aoff_req *req);
+int aoff_op_aes_ctr_prep(struct aoff_ctx *ctx, struct aoff_req *req);
+s32 aoff_op_aes_cbc_enc_issue(struct aoff_engine *eng, struct aoff_req *req);
+s32 aoff_op_aes_cbc_dec_issue(struct aoff_engine *eng, struct aoff_req *req);
+s32 aoff_op_aes_ctr_issue(struct aoff_engine *eng, struct aoff_req *req);
 
 #endif /* AOFF_OPS_H */

@@ -73,14 +73,20 @@ static u32 aoff_sq_ready(struct aoff_ctx *ctx)
 }
 
 /*
- * Posts one CQE and gives the request back.  Any context (engines now; the
- * reset path and timers later), hence irqsave.
+ * Posts one CQE and gives the request back.  Any context (the engines, the
+ * service-time hrtimers in hard-IRQ context, the reset), hence irqsave.
  */
 void aoff_req_complete(struct aoff_req *req, s32 res)
 {
 	struct aoff_ctx *ctx = req->ctx;
 	struct aoff_cqe *cqe;
 	unsigned long flags;
+
+	if (res < 0)
+		atomic64_inc(&ctx->dev->stats.errors);
+	else
+		atomic64_add(req->sqe.in_len, &ctx->dev->stats.bytes);
+	atomic64_inc(&ctx->dev->stats.completed);
 
 	spin_lock_irqsave(&ctx->cq_lock, flags);
 	cqe = &ctx->region.cqes[ctx->cq_tail & (ctx->cq_entries - 1)];
@@ -129,14 +135,17 @@ static u32 aoff_sq_submit(struct aoff_ctx *ctx, u32 want)
 		 */
 		sqe = &ctx->region.sqes[(ctx->sq_head + i) & (ctx->sq_entries - 1)];
 		memcpy(&req->sqe, sqe, sizeof(req->sqe));
-		ctx->accepted++;
+		/* Read locklessly by the interrupt model (aoff_ctx_idle). */
+		WRITE_ONCE(ctx->accepted, ctx->accepted + 1);
 
 		ret = aoff_op_prep(ctx, req);
-		if (ret)
+		req->res = ret;
+		if (ret && !aoff_op_in_order(ctx, req))
 			aoff_req_complete(req, ret);
 		else
 			list_add_tail(&req->node, &batch);
 	}
+	atomic64_add(i, &ctx->dev->stats.submitted);
 	WRITE_ONCE(ctx->sq_head, ctx->sq_head + i);
 	/*
 	 * The slots are copied: hand them back.  Pairs with user space's
@@ -201,8 +210,10 @@ long aoff_ring_enter(struct aoff_ctx *ctx, struct aoff_enter __user *uarg)
 		ret = 0;
 		if (e.to_submit && aoff_sq_ready(ctx)) {
 			submitted = aoff_sq_submit(ctx, e.to_submit);
-			if (!submitted)
+			if (!submitted) {
+				atomic64_inc(&ctx->dev->stats.queue_full);
 				ret = -EAGAIN;
+			}
 		}
 	}
 	mutex_unlock(&ctx->setup_lock);

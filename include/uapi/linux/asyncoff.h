@@ -458,9 +458,11 @@ struct aoff_info {
  * coalesce_usecs sysfs attributes say: one interrupt covers every CQE
  * posted since the previous one, and it is raised when coalesce_frames
  * CQEs are waiting for it, when coalesce_usecs have passed since the first
- * of them, or when the context has no other request in flight, whichever
- * comes first; so a CQE never waits for an interrupt longer than
- * coalesce_usecs, and never at all when nothing else is in flight.
+ * of them (0: no time limit), or when the context has no other request
+ * in flight, whichever comes first; so a CQE never waits for its
+ * interrupt longer than coalesce_usecs (when set), and not at all when
+ * nothing else is in flight.  The defaults (coalesce_frames 1) raise one
+ * interrupt per CQE.
  */
 
 /*
