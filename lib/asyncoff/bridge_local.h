@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* libasyncoff: the bridge's private state (bridge.c, bridge_dispatch.c). */
+#ifndef AOFF_BRIDGE_LOCAL_H
+#define AOFF_BRIDGE_LOCAL_H
+
+#include <stdint.h>
+#include <openssl/async.h>
+#include <asyncoff/bridge.h>
+
+#include "ctx_local.h"
+
+/*
+ * The ASYNC_* names come from libcrypto or from the async runtime, whichever
+ * the application links; libasyncoff only refers to them.  Weak references
+ * keep a program that links neither loadable: the bridge then sees no job
+ * and runs every request synchronously.
+ */
+#pragma weak ASYNC_get_current_job
+#pragma weak ASYNC_get_wait_ctx
+#pragma weak ASYNC_pause_job
+#pragma weak ASYNC_WAIT_CTX_get_fd
+#pragma weak ASYNC_WAIT_CTX_set_wait_fd
+#pragma weak ASYNC_WAIT_CTX_clear_fd
+#pragma weak ASYNC_WAIT_CTX_get_callback
+#pragma weak ASYNC_WAIT_CTX_set_status
+
+/*
+ * One per wait ctx (or per thread, @wctx NULL).  Only the thread that runs
+ * the wait ctx's job touches it, except the fields marked "dispatcher",
+ * which the dispatcher reads under its lock.
+ */
+struct aoff_bridge_ctx {
+	struct aoff_ctx *dc;
+	ASYNC_WAIT_CTX *wctx;
+	uint64_t seq;			/* user_data of the next request */
+
+	/*
+	 * Callback mode.  The job stores @cb/@cb_arg, then sets @armed with
+	 * release before the doorbell; the dispatcher takes @armed back with
+	 * an exchange (acquire) before reading them.  Whoever turns @armed
+	 * from 1 to 0 owns the wake-up: the dispatcher calls the callback,
+	 * the job continues without pausing.
+	 */
+	int armed;			/* dispatcher */
+	ASYNC_callback_fn cb;		/* dispatcher */
+	void *cb_arg;			/* dispatcher */
+	int dslot;			/* dispatcher slot, -1: none */
+};
+
+struct aoff_bridge_cfg {
+	const char *device;
+	struct aoff_ctx_opts ctx_opts;
+	unsigned int flags;
+};
+
+extern struct aoff_bridge_cfg aoff_bridge_cfg;
+
+/* Process-wide counters (relaxed atomics). */
+struct aoff_bridge_counters {
+	uint64_t contexts, opened, syscalls, pauses, callbacks, eagain;
+};
+extern struct aoff_bridge_counters aoff_bridge_cnt;
+
+static inline void aoff_bridge_count(uint64_t *c, uint64_t n)
+{
+	__atomic_fetch_add(c, n, __ATOMIC_RELAXED);
+}
+
+/*
+ * Completions waiting in @dc's CQ, readable from any thread: both indexes
+ * from shared memory.  The tail pairs with the driver's store-release, the
+ * head with the job thread's store-release in aoff_cq_advance().
+ */
+static inline uint32_t aoff_bridge_pending(const struct aoff_ctx *dc)
+{
+	return __atomic_load_n(dc->k_cq_tail, __ATOMIC_ACQUIRE) -
+	       __atomic_load_n(dc->k_cq_head, __ATOMIC_ACQUIRE);
+}
+
+/* bridge_dispatch.c */
+int aoff_disp_register(struct aoff_bridge_ctx *bc);
+void aoff_disp_unregister(struct aoff_bridge_ctx *bc);
+void aoff_disp_shutdown(void);
+
+#endif /* AOFF_BRIDGE_LOCAL_H */
