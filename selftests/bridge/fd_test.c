@@ -90,6 +90,9 @@ static int step(struct __test_metadata *_metadata, struct slot *sl,
 		if (sl->ret != JOB_OK)
 			return -1;
 		sl->done++;
+		/* Finished without pausing: the fd is there all the same. */
+		if (sl->fd < 0)
+			sl->fd = the_fd(sl->w);
 		return 0;
 	}
 	EXPECT_EQ(ASYNC_PAUSE, r);

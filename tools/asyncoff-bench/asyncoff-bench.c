@@ -20,27 +20,8 @@
 #include <unistd.h>
 
 #include <asyncoff/asyncoff.h>
+#include "bench.h"
 #include "hist.h"
-
-struct opts {
-	const char *dev;
-	const char *mode;
-	const char *op;
-	unsigned int jobs, contexts;
-	size_t size;
-	double seconds;
-	int json, sweep, quiet;
-};
-
-struct result {
-	unsigned int jobs, contexts;
-	size_t size;
-	uint64_t ops;
-	double secs;
-	uint64_t cpu_ns;
-	uint64_t syscalls;
-	uint64_t p50, p99;
-};
 
 /*
  * One device context and the requests it keeps in flight.  Each request
@@ -55,37 +36,27 @@ struct bench_ctx {
 	int64_t in_off;
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t cpu_ns(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) *
-		1000000000ull +
-	       ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) *
-		1000ull;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: asyncoff-bench [options]\n"
 		"  --device PATH    device node (default /dev/asyncoff0)\n"
-		"  --mode MODE      ring (requests straight through libasyncoff)\n"
+		"  --mode MODE      ring: requests straight through libasyncoff\n"
+		"                   fd: async jobs through the bridge, epoll on\n"
+		"                       the wait ctxs' fds\n"
+		"                   callback: async jobs, wait ctx callbacks\n"
+		"                   sync: the same call outside a job\n"
+		"  --dispatch WHERE callback mode: loop (aoff_bridge_dispatch in\n"
+		"                   the benchmark's loop, default) or thread\n"
 		"  --op NAME        operation: nop (default)\n"
-		"  --jobs N         requests in flight in total (default 64)\n"
-		"  --contexts N     device contexts sharing them (default 1)\n"
+		"  --jobs N         requests (ring) or async jobs, each with its\n"
+		"                   own wait ctx and device context, in flight\n"
+		"                   (default 64; 1..10000 and more)\n"
+		"  --contexts N     ring mode: device contexts sharing them\n"
 		"  --size BYTES     payload per request (default 0)\n"
 		"  --seconds S      duration of each measurement (default 2)\n"
-		"  --sweep          jobs in flight 1, 4, 16, 64, 256 in one table\n"
+		"  --sweep          jobs in flight 1, 4, 16, 64, 256 (job modes:\n"
+		"                   also 1024, 10000) in one table\n"
 		"  --json           one JSON object (an array with --sweep)\n"
 		"  --quiet          no progress line\n"
 		"  --help           this text\n"
@@ -99,6 +70,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "device", required_argument, NULL, 'd' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "op", required_argument, NULL, 'o' },
+		{ "dispatch", required_argument, NULL, 'D' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "contexts", required_argument, NULL, 'c' },
 		{ "size", required_argument, NULL, 's' },
@@ -113,7 +85,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	int c;
 
 	*o = (struct opts){ .dev = "/dev/asyncoff0", .mode = "ring",
-			    .op = "nop", .jobs = 64, .contexts = 1,
+			    .op = "nop", .dispatch = "loop", .jobs = 64, .contexts = 1,
 			    .seconds = 2.0 };
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		errno = 0;
@@ -122,6 +94,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'd': o->dev = optarg; break;
 		case 'm': o->mode = optarg; break;
 		case 'o': o->op = optarg; break;
+		case 'D': o->dispatch = optarg; continue;
 		case 'j': o->jobs = (unsigned int)strtoul(optarg, &end, 0); break;
 		case 'c': o->contexts = (unsigned int)strtoul(optarg, &end, 0); break;
 		case 's': o->size = strtoul(optarg, &end, 0); break;
@@ -142,11 +115,18 @@ static int parse(int argc, char **argv, struct opts *o)
 			argv[optind]);
 		return -1;
 	}
-	if (strcmp(o->mode, "ring")) {
-		fprintf(stderr, "asyncoff-bench: mode '%s' is not available yet "
-			"(only 'ring')\n", o->mode);
+	if (strcmp(o->mode, "ring") && strcmp(o->mode, "fd") &&
+	    strcmp(o->mode, "callback") && strcmp(o->mode, "sync")) {
+		fprintf(stderr, "asyncoff-bench: unknown mode '%s' (ring, fd, "
+			"callback, sync)\n", o->mode);
 		return -1;
 	}
+	if (strcmp(o->dispatch, "loop") && strcmp(o->dispatch, "thread")) {
+		fprintf(stderr, "asyncoff-bench: --dispatch loop or thread\n");
+		return -1;
+	}
+	if (strcmp(o->mode, "ring"))
+		o->contexts = 1;	/* job modes: one per job */
 	if (strcmp(o->op, "nop")) {
 		fprintf(stderr, "asyncoff-bench: unknown op '%s' (nop)\n", o->op);
 		return -1;
@@ -209,7 +189,7 @@ static int reap(struct bench_ctx *b, uint64_t *stamp, struct hist *h,
 	return (int)n;
 }
 
-static int run_one(const struct opts *o, unsigned int jobs, struct result *r)
+static int run_ring(const struct opts *o, unsigned int jobs, struct result *r)
 {
 	struct aoff_ctx_opts co = { .sz = sizeof(co) };
 	struct bench_ctx *bc = calloc(o->contexts, sizeof(*bc));
@@ -340,11 +320,13 @@ static double per_op(uint64_t v, uint64_t ops)
 
 static void print_json(const struct opts *o, const struct result *r)
 {
-	printf("{\"mode\":\"%s\",\"op\":\"%s\",\"jobs\":%u,\"contexts\":%u,"
+	printf("{\"mode\":\"%s\",\"async\":\"%s\",\"op\":\"%s\","
+	       "\"jobs\":%u,\"contexts\":%u,"
 	       "\"size\":%zu,\"seconds\":%.3f,\"ops\":%llu,"
 	       "\"ops_per_sec\":%.1f,\"lat_p50_ns\":%llu,\"lat_p99_ns\":%llu,"
 	       "\"cpu_ns_per_op\":%.1f,\"syscalls_per_op\":%.4f}",
-	       o->mode, o->op, r->jobs, r->contexts, r->size, r->secs,
+	       o->mode, strcmp(o->mode, "ring") ? bench_async_impl : "none",
+	       o->op, r->jobs, r->contexts, r->size, r->secs,
 	       (unsigned long long)r->ops, (double)r->ops / r->secs,
 	       (unsigned long long)r->p50, (unsigned long long)r->p99,
 	       per_op(r->cpu_ns, r->ops), per_op(r->syscalls, r->ops));
@@ -360,21 +342,30 @@ static void print_row(const struct result *r)
 
 int main(int argc, char **argv)
 {
-	static const unsigned int sweep[] = { 1, 4, 16, 64, 256 };
+	static const unsigned int sweep[] = { 1, 4, 16, 64, 256, 1024, 10000 };
 	unsigned int n = 1, i;
+	int ring;
 	struct opts o;
 	struct result r;
 
 	if (parse(argc, argv, &o))
 		return 2;
+	ring = !strcmp(o.mode, "ring");
+	if (!ring && bench_jobs_setup(&o))
+		return 2;
 	if (o.sweep)
-		n = sizeof(sweep) / sizeof(sweep[0]);
+		n = ring ? 5 : sizeof(sweep) / sizeof(sweep[0]);
+	if (o.sweep && !strcmp(o.mode, "sync"))
+		n = 1;
 	if (o.json && o.sweep)
 		printf("[");
 	else if (!o.json)
-		printf("asyncoff-bench: mode %s, op %s, %zu bytes, %s\n"
+		printf("asyncoff-bench: mode %s%s%s, op %s, %zu bytes, %s%s%s\n"
 		       "%6s %8s %8s %12s %10s %10s %10s %10s\n",
-		       o.mode, o.op, o.size, o.dev, "jobs", "contexts", "size",
+		       o.mode, strcmp(o.mode, "callback") ? "" : ", dispatch ",
+		       strcmp(o.mode, "callback") ? "" : o.dispatch, o.op,
+		       o.size, o.dev, ring ? "" : ", ASYNC: ",
+		       ring ? "" : bench_async_impl, "jobs", "contexts", "size",
 		       "ops/s", "p50 ns", "p99 ns", "cpu ns/op", "sys/op");
 	for (i = 0; i < n; i++) {
 		unsigned int jobs = o.sweep ? sweep[i] : o.jobs;
@@ -382,7 +373,8 @@ int main(int argc, char **argv)
 
 		if (jobs < o.contexts)
 			continue;
-		ret = run_one(&o, jobs, &r);
+		ret = ring ? run_ring(&o, jobs, &r) :
+			     bench_jobs_run(&o, jobs, &r);
 		if (ret) {
 			fprintf(stderr, "asyncoff-bench: %s: %s%s\n", o.dev,
 				strerror(-ret), ret == -ENOENT ?
