@@ -48,7 +48,9 @@ static void usage(FILE *f)
 		"                   sync: the same call outside a job\n"
 		"  --dispatch WHERE callback mode: loop (aoff_bridge_dispatch in\n"
 		"                   the benchmark's loop, default) or thread\n"
-		"  --op NAME        operation: nop (default)\n"
+		"  --op NAME        operation: nop (default), sha256 (job modes)\n"
+		"  --latency NS     set the device model's latency_ns (sysfs)\n"
+		"                   for the run, restored after\n"
 		"  --jobs N         requests (ring) or async jobs, each with its\n"
 		"                   own wait ctx and device context, in flight\n"
 		"                   (default 64; 1..10000 and more)\n"
@@ -71,6 +73,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "op", required_argument, NULL, 'o' },
 		{ "dispatch", required_argument, NULL, 'D' },
+		{ "latency", required_argument, NULL, 'L' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "contexts", required_argument, NULL, 'c' },
 		{ "size", required_argument, NULL, 's' },
@@ -85,7 +88,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	int c;
 
 	*o = (struct opts){ .dev = "/dev/asyncoff0", .mode = "ring",
-			    .op = "nop", .dispatch = "loop", .jobs = 64, .contexts = 1,
+			    .op = "nop", .dispatch = "loop", .latency_ns = -1, .jobs = 64, .contexts = 1,
 			    .seconds = 2.0 };
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		errno = 0;
@@ -95,6 +98,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'm': o->mode = optarg; break;
 		case 'o': o->op = optarg; break;
 		case 'D': o->dispatch = optarg; continue;
+		case 'L': o->latency_ns = strtoll(optarg, &end, 0); break;
 		case 'j': o->jobs = (unsigned int)strtoul(optarg, &end, 0); break;
 		case 'c': o->contexts = (unsigned int)strtoul(optarg, &end, 0); break;
 		case 's': o->size = strtoul(optarg, &end, 0); break;
@@ -127,8 +131,8 @@ static int parse(int argc, char **argv, struct opts *o)
 	}
 	if (strcmp(o->mode, "ring"))
 		o->contexts = 1;	/* job modes: one per job */
-	if (strcmp(o->op, "nop")) {
-		fprintf(stderr, "asyncoff-bench: unknown op '%s' (nop)\n", o->op);
+	if (!strcmp(o->mode, "ring") && strcmp(o->op, "nop")) {
+		fprintf(stderr, "asyncoff-bench: mode ring runs op nop only\n");
 		return -1;
 	}
 	if (!o->jobs || !o->contexts || o->contexts > o->jobs ||
@@ -340,6 +344,44 @@ static void print_row(const struct result *r)
 	       per_op(r->cpu_ns, r->ops), per_op(r->syscalls, r->ops));
 }
 
+/* --latency: the device model's latency_ns, set for the run. */
+static char latency_path[256];
+static char latency_saved[32];
+
+static void latency_restore(void)
+{
+	FILE *f = fopen(latency_path, "w");
+
+	if (f) {
+		fputs(latency_saved, f);
+		fclose(f);
+	}
+}
+
+static int latency_set(const char *dev, long long ns)
+{
+	const char *base = strrchr(dev, '/');
+	FILE *f;
+
+	snprintf(latency_path, sizeof(latency_path),
+		 "/sys/class/misc/%s/latency_ns", base ? base + 1 : dev);
+	f = fopen(latency_path, "r");
+	if (!f || !fgets(latency_saved, sizeof(latency_saved), f)) {
+		fprintf(stderr, "asyncoff-bench: %s: %m\n", latency_path);
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	fclose(f);
+	f = fopen(latency_path, "w");
+	if (!f || fprintf(f, "%lld\n", ns) < 0 || fclose(f)) {
+		fprintf(stderr, "asyncoff-bench: cannot set %s\n", latency_path);
+		return -1;
+	}
+	atexit(latency_restore);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const unsigned int sweep[] = { 1, 4, 16, 64, 256, 1024, 10000 };
@@ -353,6 +395,8 @@ int main(int argc, char **argv)
 	ring = !strcmp(o.mode, "ring");
 	if (!ring && bench_jobs_setup(&o))
 		return 2;
+	if (o.latency_ns >= 0 && latency_set(o.dev, o.latency_ns))
+		return 1;
 	if (o.sweep)
 		n = ring ? 5 : sizeof(sweep) / sizeof(sweep[0]);
 	if (o.sweep && !strcmp(o.mode, "sync"))
@@ -360,12 +404,14 @@ int main(int argc, char **argv)
 	if (o.json && o.sweep)
 		printf("[");
 	else if (!o.json)
-		printf("asyncoff-bench: mode %s%s%s, op %s, %zu bytes, %s%s%s\n"
+		printf("asyncoff-bench: mode %s%s%s, op %s, %zu bytes, %s%s%s%s\n"
 		       "%6s %8s %8s %12s %10s %10s %10s %10s\n",
 		       o.mode, strcmp(o.mode, "callback") ? "" : ", dispatch ",
 		       strcmp(o.mode, "callback") ? "" : o.dispatch, o.op,
 		       o.size, o.dev, ring ? "" : ", ASYNC: ",
-		       ring ? "" : bench_async_impl, "jobs", "contexts", "size",
+		       ring ? "" : bench_async_impl,
+		       o.latency_ns >= 0 ? ", model latency set" : "",
+		       "jobs", "contexts", "size",
 		       "ops/s", "p50 ns", "p99 ns", "cpu ns/op", "sys/op");
 	for (i = 0; i < n; i++) {
 		unsigned int jobs = o.sweep ? sweep[i] : o.jobs;

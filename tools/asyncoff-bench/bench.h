@@ -17,6 +17,7 @@ struct opts {
 	size_t size;
 	double seconds;
 	int json, sweep, quiet;
+	long long latency_ns;	/* -1: leave the device's setting */
 };
 
 struct result {

@@ -39,14 +39,21 @@ const char bench_async_impl[] = "asyncoff runtime";
 const char bench_async_impl[] = "libcrypto";
 #endif
 
-/* Operations: --op NAME.  Crypto ops add an entry (and their fields). */
+/*
+ * Operations: --op NAME.  A job allocates in_len + out room in its
+ * context's data area; the output lies after the input, 64-byte aligned.
+ */
 struct bench_op {
 	const char *name;
-	void (*prep)(struct aoff_sqe *sqe, uint64_t off, uint32_t len);
+	uint32_t out_len;
+	void (*prep)(struct aoff_sqe *sqe, uint64_t off, uint32_t len,
+		     uint64_t out_off);
 };
 
-static void prep_nop(struct aoff_sqe *sqe, uint64_t off, uint32_t len)
+static void prep_nop(struct aoff_sqe *sqe, uint64_t off, uint32_t len,
+		     uint64_t out_off)
 {
+	(void)out_off;
 	aoff_prep_nop(sqe, 0);
 	if (len) {
 		sqe->in_off = off;
@@ -54,8 +61,19 @@ static void prep_nop(struct aoff_sqe *sqe, uint64_t off, uint32_t len)
 	}
 }
 
+static void prep_sha256(struct aoff_sqe *sqe, uint64_t off, uint32_t len,
+			uint64_t out_off)
+{
+	sqe->opcode = AOFF_OP_SHA256;
+	sqe->in_off = off;
+	sqe->in_len = len;
+	sqe->out_off = out_off;
+	sqe->out_len = 32;
+}
+
 static const struct bench_op bench_ops[] = {
 	{ .name = "nop", .prep = prep_nop },
+	{ .name = "sha256", .prep = prep_sha256, .out_len = 32 },
 };
 
 static const struct bench_op *find_op(const char *name)
@@ -79,21 +97,24 @@ static int bench_job(void *p)
 	struct aoff_sqe sqe;
 	struct aoff_ctx *dc;
 	int64_t off = 0;
+	uint32_t room;
 	int32_t res;
 	int ret;
 
 	if (!bc)
 		return -errno;
 	dc = aoff_bridge_dev(bc);
-	if (a->size) {
-		off = aoff_data_alloc(dc, a->size);
+	room = ((a->size + 63) & ~63u) + a->op->out_len;
+	if (room) {
+		off = aoff_data_alloc(dc, room);
 		if (off < 0)
 			return (int)off;
 	}
 	memset(&sqe, 0, sizeof(sqe));
-	a->op->prep(&sqe, (uint64_t)off, a->size);
+	a->op->prep(&sqe, (uint64_t)off, a->size,
+		    (uint64_t)off + ((a->size + 63) & ~63u));
 	ret = aoff_bridge_run(bc, &sqe, 1, &res);
-	if (a->size)
+	if (room)
 		aoff_data_free(dc, (uint64_t)off);
 	return ret ? ret : 1;
 }
@@ -146,7 +167,8 @@ int bench_jobs_setup(const struct opts *o)
 	int ret;
 
 	if (!find_op(o->op)) {
-		fprintf(stderr, "asyncoff-bench: unknown op '%s' (nop)\n", o->op);
+		fprintf(stderr, "asyncoff-bench: unknown op '%s' (nop, "
+			"sha256)\n", o->op);
 		return -EINVAL;
 	}
 	bo.device = o->dev;
