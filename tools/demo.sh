@@ -20,5 +20,21 @@ for c in 1 16 64; do
 		--seconds "$secs" --quiet | tail -n 1
 done
 echo
+echo "== Async jobs through the bridge: one wait ctx and device context per job"
+for m in fd callback; do
+	"$bin/asyncoff-bench" --mode "$m" --jobs 64 --seconds "$secs" --quiet
+done
+"$bin/asyncoff-bench" --mode sync --seconds "$secs" --quiet | tail -n 1
+echo
+# 10,000 contexts want ~1.5 GiB in the guest (tools/vm/aoff-vm --mem).
+many=10000
+mem_kb=$(awk '/^MemTotal/ {print $2}' /proc/meminfo)
+[ "${mem_kb:-0}" -ge 1500000 ] || many=2000
+echo "== $many jobs in flight, fd and callback mode (cost per op stays flat)"
+for m in fd callback; do
+	"$bin/asyncoff-bench" --mode "$m" --jobs "$many" --seconds "$secs" \
+		--quiet | tail -n 1
+done
+echo
 echo "== The async runtime against libcrypto: cost of an async job"
 "$bin/aoff-async-bench" --iterations 200000 --repeat 3
