@@ -265,7 +265,7 @@ void aoff_engine_ctx_cancel(struct aoff_ctx *ctx)
 
 void aoff_engine_ctx_stop(struct aoff_ctx *ctx)
 {
-	u32 i;
+	u32 i, dropped;
 
 	spin_lock(&ctx->queue_lock);
 	ctx->dying = true;
@@ -284,4 +284,8 @@ void aoff_engine_ctx_stop(struct aoff_ctx *ctx)
 	cancel_work_sync(&ctx->work);
 	for (i = 0; i < ctx->cq_entries; i++)
 		hrtimer_cancel(&ctx->reqs[i].timer);
+	/* Nothing completes any more: the rest counts as failed. */
+	dropped = ctx->accepted - ctx->cq_tail;
+	atomic64_add(dropped, &ctx->dev->stats.completed);
+	atomic64_add(dropped, &ctx->dev->stats.errors);
 }

@@ -6,9 +6,9 @@
  *                 attribute was written) completes with -EIO without
  *                 running;
  *   fail_ppm P    each request fails so with probability P / 1e6;
- *   stall_ms T    the engines take no request for T ms (queued requests
- *                 wait; those already in service finish no earlier than
- *                 the stall's end);
+ *   stall_ms T    the engines start no request for T ms (queued requests
+ *                 wait; those already in service finish as modelled);
+ *                 writing 0 ends a stall at once;
  *   reset         every live context breaks: its requests in flight
  *                 complete with -ECANCELED, it refuses new work, poll
  *                 reports EPOLLERR.  The engines and contexts opened
@@ -31,7 +31,16 @@ bool aoff_fault_fail(struct aoff_device *dev)
 
 void aoff_device_stall(struct aoff_device *dev, u64 ms)
 {
+	struct aoff_ctx *ctx;
+
 	WRITE_ONCE(dev->stall_until, ms ? ktime_get_ns() + ms * NSEC_PER_MSEC : 0);
+	if (ms)
+		return;
+	/* Ended early: contexts parked until the old end resume now. */
+	mutex_lock(&dev->ctx_lock);
+	list_for_each_entry(ctx, &dev->ctxs, dev_node)
+		queue_work(dev->wq, &ctx->work);
+	mutex_unlock(&dev->ctx_lock);
 }
 
 /* Breaks one context; see aoff_ctx_set_broken(). */

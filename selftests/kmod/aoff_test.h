@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -231,6 +232,84 @@ static inline unsigned int aoff_drain(struct aoff_ring *r, struct aoff_cqe *out,
 		got += aoff_reap(r, out + got, n - got);
 	}
 	return got;
+}
+
+/* /sys/class/misc/<device>/<attr> of the device under test. */
+static inline void aoff_sysfs_path(char *buf, size_t len, const char *attr)
+{
+	const char *dev = strrchr(aoff_dev_path(), '/');
+
+	snprintf(buf, len, "/sys/class/misc/%s/%s", dev ? dev + 1 : aoff_dev_path(),
+		 attr);
+}
+
+/* Writes @val to an attribute: 0 or -errno. */
+static inline int aoff_sysfs_write(const char *attr, const char *val)
+{
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	aoff_sysfs_path(path, sizeof(path), attr);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return (int)n;
+}
+
+static inline int aoff_sysfs_set(const char *attr, unsigned long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%llu", v);
+	return aoff_sysfs_write(attr, buf);
+}
+
+/* Reads a numeric attribute; -1 on error. */
+static inline long long aoff_sysfs_get(const char *attr)
+{
+	char path[256], buf[64];
+	ssize_t n;
+	int fd;
+
+	aoff_sysfs_path(path, sizeof(path), attr);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return strtoll(buf, NULL, 10);
+}
+
+/* The model's parameters, saved and restored around tests that change them. */
+static const char *const aoff_params[] = {
+	"engines", "latency_ns", "ns_per_kib", "coalesce_frames",
+	"coalesce_usecs", "fail_every", "fail_ppm",
+};
+#define AOFF_NPARAMS	(sizeof(aoff_params) / sizeof(aoff_params[0]))
+
+static inline void aoff_params_save(long long *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < AOFF_NPARAMS; i++)
+		v[i] = aoff_sysfs_get(aoff_params[i]);
+}
+
+static inline void aoff_params_restore(const long long *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < AOFF_NPARAMS; i++)
+		if (v[i] >= 0)
+			aoff_sysfs_set(aoff_params[i], v[i]);
+	aoff_sysfs_write("stall_ms", "0");
 }
 
 #define AOFF_REQUIRE_DEVICE(_metadata)					\

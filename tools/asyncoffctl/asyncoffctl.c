@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * asyncoffctl: status, model parameters, fault injection and reset of the
+ * asyncoff devices, through their sysfs attributes
+ * (/sys/class/misc/asyncoffN/, Documentation/driver/sysfs-asyncoff).
+ *
+ * Exit status: 0 success; 1 the module is not loaded, a device does not
+ * exist or the driver refused a value; 2 usage error (unknown command,
+ * parameter or malformed argument).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PREFIX	"asyncoff"
+
+static const char *const params[] = {
+	"engines", "latency_ns", "ns_per_kib", "coalesce_frames",
+	"coalesce_usecs",
+};
+static const char *const faults[] = { "fail_every", "fail_ppm", "stall_ms" };
+static const char *const stats[] = {
+	"submitted", "completed", "errors", "interrupts", "coalesced",
+	"in_flight", "queue_full", "bytes", "resets", "contexts",
+};
+#define N(a)	(sizeof(a) / sizeof((a)[0]))
+
+static const char *sysfs_root(void)
+{
+	const char *r = getenv("AOFF_SYSFS");
+
+	return r ? r : "/sys/class/misc";
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: asyncoffctl status [DEV] [--json]   devices, parameters, statistics\n"
+"       asyncoffctl set DEV PARAM=VALUE...   set model parameters\n"
+"       asyncoffctl fault DEV FAULT=VALUE... | off\n"
+"       asyncoffctl reset DEV                reset the device\n"
+"       asyncoffctl --help\n"
+"\n"
+"DEV is asyncoffN, /dev/asyncoffN or N.\n"
+"PARAM: engines (1..64), latency_ns (0..10^10), ns_per_kib (0..10^8),\n"
+"       coalesce_frames (1..65536), coalesce_usecs (0..10^6)\n"
+"FAULT: fail_every (0..10^9, 0 off), fail_ppm (0..10^6), stall_ms (0..60000);\n"
+"       'off' clears all three.  '-' may replace '_' in names.\n"
+"\n"
+"A reset fails every request in flight (-ECANCELED) and breaks the device's\n"
+"open contexts; contexts opened afterwards work.  Writing needs root.\n");
+}
+
+/* "asyncoff0", "/dev/asyncoff0", "0" -> "asyncoff0". */
+static int dev_name(const char *arg, char *out, size_t len)
+{
+	const char *p = strrchr(arg, '/');
+	char *end;
+
+	p = p ? p + 1 : arg;
+	if (!strncmp(p, PREFIX, strlen(PREFIX)))
+		p += strlen(PREFIX);
+	if (!*p || strtoul(p, &end, 10) > 1000 || *end)
+		return -1;
+	snprintf(out, len, PREFIX "%s", p);
+	return 0;
+}
+
+static int dev_exists(const char *dev)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s/submitted", sysfs_root(), dev);
+	return access(path, F_OK) == 0;
+}
+
+static int read_attr(const char *dev, const char *attr, char *buf, size_t len)
+{
+	char path[512];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", sysfs_root(), dev, attr);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		n--;
+	buf[n] = 0;
+	return 0;
+}
+
+static int write_attr(const char *dev, const char *attr, const char *val)
+{
+	char path[512];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", sysfs_root(), dev, attr);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return (int)n;
+}
+
+static int cmp_dev(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+
+	return atoi(x + strlen(PREFIX)) - atoi(y + strlen(PREFIX));
+}
+
+/* The devices present, sorted by number; returns how many (max 64). */
+static int list_devs(char names[][32], int max)
+{
+	char *ptr[64];
+	char tmp[64][32];
+	struct dirent *de;
+	DIR *d = opendir(sysfs_root());
+	int n = 0, i;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) && n < max && n < 64) {
+		char nm[32];
+
+		if (strncmp(de->d_name, PREFIX, strlen(PREFIX)) ||
+		    dev_name(de->d_name, nm, sizeof(nm)) || !dev_exists(nm))
+			continue;
+		snprintf(tmp[n], sizeof(tmp[n]), "%s", nm);
+		ptr[n] = tmp[n];
+		n++;
+	}
+	closedir(d);
+	qsort(ptr, n, sizeof(ptr[0]), cmp_dev);
+	for (i = 0; i < n; i++)
+		snprintf(names[i], 32, "%s", ptr[i]);
+	return n;
+}
+
+static void show_group(const char *dev, const char *title,
+		       const char *const *attrs, size_t n, int json, int last)
+{
+	char val[64];
+	size_t i;
+
+	if (json)
+		printf("\"%s\":{", title);
+	else
+		printf("  %-11s", title);
+	for (i = 0; i < n; i++) {
+		if (read_attr(dev, attrs[i], val, sizeof(val)))
+			snprintf(val, sizeof(val), json ? "null" : "?");
+		if (json)
+			printf("%s\"%s\":%s", i ? "," : "", attrs[i], val);
+		else
+			printf("%s%s %s", i ? (i % 5 ? ", " : ",\n             ") : " ",
+			       attrs[i], val);
+	}
+	if (json)
+		printf("}%s", last ? "" : ",");
+	else
+		printf("\n");
+}
+
+static void no_module(void)
+{
+	fprintf(stderr, "asyncoffctl: no asyncoff device in %s: is the module "
+		"loaded? (modprobe asyncoff)\n", sysfs_root());
+}
+
+static int no_device(const char *dev)
+{
+	char any[1][32];
+
+	if (!list_devs(any, 1))
+		no_module();
+	else
+		fprintf(stderr, "asyncoffctl: %s: no such device\n", dev);
+	return 1;
+}
+
+static int cmd_status(int argc, char **argv)
+{
+	char names[64][32];
+	int json = 0, n = 0, i;
+	const char *want = NULL;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else if (!want && argv[i][0] != '-')
+			want = argv[i];
+		else {
+			fprintf(stderr, "asyncoffctl: status: unexpected '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	if (want) {
+		if (dev_name(want, names[0], sizeof(names[0]))) {
+			fprintf(stderr, "asyncoffctl: '%s' is not a device name\n", want);
+			return 2;
+		}
+		if (!dev_exists(names[0]))
+			return no_device(names[0]);
+		n = 1;
+	} else {
+		n = list_devs(names, 64);
+		if (!n) {
+			no_module();
+			return 1;
+		}
+	}
+	if (json)
+		printf("{\"devices\":[");
+	for (i = 0; i < n; i++) {
+		if (json)
+			printf("%s{\"name\":\"%s\",", i ? "," : "", names[i]);
+		else
+			printf("%s\n", names[i]);
+		show_group(names[i], "parameters", params, N(params), json, 0);
+		show_group(names[i], "faults", faults, N(faults), json, 0);
+		show_group(names[i], "statistics", stats, N(stats), json, 1);
+		if (json)
+			printf("}");
+	}
+	if (json)
+		printf("]}\n");
+	return 0;
+}
+
+/* Canonical attribute name of @name in @list (dashes allowed), or NULL. */
+static const char *lookup(const char *name, size_t len,
+			  const char *const *list, size_t n)
+{
+	char buf[32];
+	size_t i;
+
+	if (len >= sizeof(buf))
+		return NULL;
+	for (i = 0; i < len; i++)
+		buf[i] = name[i] == '-' ? '_' : name[i];
+	buf[len] = 0;
+	for (i = 0; i < n; i++)
+		if (!strcmp(buf, list[i]))
+			return list[i];
+	return NULL;
+}
+
+/* Applies NAME=VALUE pairs after checking every name and number. */
+static int set_pairs(const char *dev, int argc, char **argv,
+		     const char *const *list, size_t n, const char *what)
+{
+	const char *attr[64];
+	int i;
+
+	if (!argc || argc > 64) {
+		fprintf(stderr, "asyncoffctl: give 1..64 %s=VALUE pairs\n", what);
+		return 2;
+	}
+	for (i = 0; i < argc; i++) {
+		const char *eq = strchr(argv[i], '='), *v;
+		char *end;
+
+		if (!eq) {
+			fprintf(stderr, "asyncoffctl: '%s': want %s=VALUE\n", argv[i], what);
+			return 2;
+		}
+		attr[i] = lookup(argv[i], eq - argv[i], list, n);
+		if (!attr[i]) {
+			size_t k;
+
+			fprintf(stderr, "asyncoffctl: unknown %s '%.*s' (one of:", what,
+				(int)(eq - argv[i]), argv[i]);
+			for (k = 0; k < n; k++)
+				fprintf(stderr, " %s", list[k]);
+			fprintf(stderr, ")\n");
+			return 2;
+		}
+		v = eq + 1;
+		errno = 0;
+		if (!*v || *v == '-' || (strtoull(v, &end, 10), *end) || errno) {
+			fprintf(stderr, "asyncoffctl: %s: '%s' is not a number\n",
+				attr[i], v);
+			return 2;
+		}
+	}
+	if (!dev_exists(dev))
+		return no_device(dev);
+	for (i = 0; i < argc; i++) {
+		const char *v = strchr(argv[i], '=') + 1;
+		int ret = write_attr(dev, attr[i], v);
+
+		if (ret) {
+			fprintf(stderr, "asyncoffctl: %s: %s=%s refused: %s%s\n", dev,
+				attr[i], v, strerror(-ret),
+				ret == -EINVAL ? " (out of range; see --help)" : "");
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int get_dev(const char *arg, char *dev, size_t len)
+{
+	if (!arg) {
+		fprintf(stderr, "asyncoffctl: missing DEV\n");
+		return 2;
+	}
+	if (dev_name(arg, dev, len)) {
+		fprintf(stderr, "asyncoffctl: '%s' is not a device name\n", arg);
+		return 2;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char dev[32];
+	int ret;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "status"))
+		return cmd_status(argc - 2, argv + 2);
+	if (strcmp(argv[1], "set") && strcmp(argv[1], "fault") &&
+	    strcmp(argv[1], "reset")) {
+		fprintf(stderr, "asyncoffctl: unknown command '%s' (see --help)\n",
+			argv[1]);
+		return 2;
+	}
+	ret = get_dev(argv[2], dev, sizeof(dev));
+	if (ret)
+		return ret;
+	if (!strcmp(argv[1], "set"))
+		return set_pairs(dev, argc - 3, argv + 3, params, N(params),
+				 "parameter");
+	if (!strcmp(argv[1], "fault")) {
+		static char *off[] = { "fail_every=0", "fail_ppm=0", "stall_ms=0" };
+
+		if (argc == 4 && !strcmp(argv[3], "off"))
+			return set_pairs(dev, 3, off, faults, N(faults), "fault");
+		return set_pairs(dev, argc - 3, argv + 3, faults, N(faults),
+				 "fault");
+	}
+	if (argc != 3) {
+		fprintf(stderr, "asyncoffctl: reset takes only DEV\n");
+		return 2;
+	}
+	if (!dev_exists(dev))
+		return no_device(dev);
+	ret = write_attr(dev, "reset", "1");
+	if (ret) {
+		fprintf(stderr, "asyncoffctl: %s: reset failed: %s\n", dev,
+			strerror(-ret));
+		return 1;
+	}
+	printf("%s: reset\n", dev);
+	return 0;
+}
