@@ -16,5 +16,5 @@ kernel=${AOFF_RUN_KERNEL:-6.12}
 eval "$(tools/vm/aoff-kernel "$kernel")"
 make -s -C kmod KDIR="$KDIR"
 echo "Booting Debian's $KVER in QEMU (TCG) with asyncoff.ko ..."
-exec tools/vm/aoff-vm --kernel "$kernel" \
+exec tools/vm/aoff-vm --kernel "$kernel" --mem 2048 \
 	--module "build/kmod/$KVER/asyncoff.ko" -- tools/demo.sh
