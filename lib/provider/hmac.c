@@ -1,19 +1,58 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * asyncoff provider: HMAC (EVP_MAC "HMAC") with SHA-256, the only digest
- * the device has.  Streaming, copies and key handling: hstream.c.
+ * asyncoff provider: HMAC (EVP_MAC "HMAC").  With SHA-256, the device's
+ * digest, it runs on the device (streaming, copies, keys: hstream.c).
+ *
+ * Any other digest is handed to the default provider's HMAC in a private
+ * library context: an application that prefers asyncoff everywhere
+ * ("?provider=asyncoff") fetches this HMAC for SHA-384 too (libssl's PRF
+ * for a SHA-384 suite, for instance) and must not fail for it.
  */
+#include <pthread.h>
 #include <strings.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/provider.h>
 
 #include "prov.h"
 
 struct aoff_hmac {
 	struct aoff_hs hs;
 	int keyed;
+	EVP_MAC_CTX *sw;	/* another digest: the default provider's */
 };
+
+static pthread_mutex_t sw_lock = PTHREAD_MUTEX_INITIALIZER;
+static OSSL_LIB_CTX *sw_libctx;
+static EVP_MAC *sw_hmac;
+
+static EVP_MAC_CTX *sw_new(void)
+{
+	EVP_MAC_CTX *c = NULL;
+
+	pthread_mutex_lock(&sw_lock);
+	if (!sw_libctx) {
+		sw_libctx = OSSL_LIB_CTX_new();
+		if (sw_libctx && OSSL_PROVIDER_load(sw_libctx, "default"))
+			sw_hmac = EVP_MAC_fetch(sw_libctx, "HMAC", NULL);
+	}
+	if (sw_hmac)
+		c = EVP_MAC_CTX_new(sw_hmac);
+	pthread_mutex_unlock(&sw_lock);
+	return c;
+}
+
+void aoff_hmac_cleanup(void)
+{
+	pthread_mutex_lock(&sw_lock);
+	EVP_MAC_free(sw_hmac);
+	sw_hmac = NULL;
+	OSSL_LIB_CTX_free(sw_libctx);
+	sw_libctx = NULL;
+	pthread_mutex_unlock(&sw_lock);
+}
 
 static void *hmac_newctx(void *provctx)
 {
@@ -34,6 +73,7 @@ static void hmac_freectx(void *vctx)
 	if (!h)
 		return;
 	aoff_hs_release(&h->hs);
+	EVP_MAC_CTX_free(h->sw);
 	OPENSSL_clear_free(h, sizeof(*h));
 }
 
@@ -44,7 +84,14 @@ static void *hmac_dupctx(void *vctx)
 
 	if (!dst)
 		return NULL;
-	if (!aoff_hs_dup(&dst->hs, &src->hs)) {
+	if (src->sw) {
+		aoff_hs_init(&dst->hs);
+		dst->sw = EVP_MAC_CTX_dup(src->sw);
+		if (!dst->sw) {
+			OPENSSL_clear_free(dst, sizeof(*dst));
+			return NULL;
+		}
+	} else if (!aoff_hs_dup(&dst->hs, &src->hs)) {
 		OPENSSL_clear_free(dst, sizeof(*dst));
 		return NULL;
 	}
@@ -90,12 +137,28 @@ static int hmac_set_ctx_params(void *vctx, const OSSL_PARAM params[])
 			AOFF_RAISE(AOFF_R_BAD_PARAM, "HMAC digest name");
 			return 0;
 		}
-		if (!hmac_is_sha256(name)) {
-			AOFF_RAISE(AOFF_R_UNSUPPORTED_DIGEST,
-				   "asyncoff HMAC computes HMAC-SHA256 only, "
-				   "not %s", name);
-			return 0;
+		if (hmac_is_sha256(name)) {
+			EVP_MAC_CTX_free(h->sw);
+			h->sw = NULL;
+		} else {
+			if (!h->sw)
+				h->sw = sw_new();
+			if (!h->sw) {
+				AOFF_RAISE(AOFF_R_UNSUPPORTED_DIGEST,
+					   "HMAC with %s: the device has "
+					   "SHA-256 only and the default "
+					   "provider is not available", name);
+				return 0;
+			}
 		}
+	}
+	if (h->sw) {
+		/* Everything else is the default provider's business. */
+		if (!EVP_MAC_CTX_set_params(h->sw, params))
+			return 0;
+		if (OSSL_PARAM_locate_const(params, OSSL_MAC_PARAM_KEY))
+			h->keyed = 1;
+		return 1;
 	}
 	p = OSSL_PARAM_locate_const(params, OSSL_MAC_PARAM_KEY);
 	if (p) {
@@ -127,6 +190,12 @@ static int hmac_init(void *vctx, const unsigned char *key, size_t keylen,
 
 	if (!hmac_set_ctx_params(h, params))
 		return 0;
+	if (h->sw) {
+		if (!EVP_MAC_init(h->sw, key, keylen, NULL))
+			return 0;
+		h->keyed |= key != NULL;
+		return 1;
+	}
 	if (key)
 		return hmac_set_key(h, key, keylen);
 	if (!h->keyed) {
@@ -141,6 +210,8 @@ static int hmac_update(void *vctx, const unsigned char *in, size_t inl)
 {
 	struct aoff_hmac *h = vctx;
 
+	if (h->sw)
+		return EVP_MAC_update(h->sw, in, inl);
 	if (!h->keyed) {
 		AOFF_RAISE(AOFF_R_NO_KEY, "HMAC needs a key");
 		return 0;
@@ -153,6 +224,8 @@ static int hmac_final(void *vctx, unsigned char *out, size_t *outl,
 {
 	struct aoff_hmac *h = vctx;
 
+	if (h->sw)
+		return EVP_MAC_final(h->sw, out, outl, outsize);
 	if (!h->keyed) {
 		AOFF_RAISE(AOFF_R_NO_KEY, "HMAC needs a key");
 		return 0;
@@ -186,9 +259,11 @@ static const OSSL_PARAM *hmac_gettable_ctx_params(void *ctx, void *provctx)
 
 static int hmac_get_ctx_params(void *vctx, OSSL_PARAM params[])
 {
+	struct aoff_hmac *h = vctx;
 	OSSL_PARAM *p;
 
-	(void)vctx;
+	if (h->sw)
+		return EVP_MAC_CTX_get_params(h->sw, params);
 	p = OSSL_PARAM_locate(params, OSSL_MAC_PARAM_SIZE);
 	if (p && !OSSL_PARAM_set_size_t(p, AOFF_SHA256_DIGEST_SIZE))
 		return 0;

@@ -8,12 +8,15 @@
  * when complete, so that the final request always has data and a short
  * message costs one request (one-shot SHA256 or HMAC_SHA256) instead of
  * two.  The running state lives in the device, which cannot copy or export
- * it, so duplicating a stream, or using it from another device context (a
- * different job's wait ctx, another thread, a context reopened after a
- * reset) replays what was hashed so far into a fresh slot.  For that the
- * stream keeps a copy of what it sent while that is at most dup_max bytes
- * (openssl.cnf / ASYNCOFF_DUP_MAX); past that, a copy or a move fails with
- * an error instead.
+ * it.  A copy of a stream shares the slot (copy on write): the first copy
+ * to go on owns the state; another that goes on later, or a stream used
+ * from another device context (a different job's wait ctx, another
+ * thread, a context reopened after a reset), replays what was hashed so
+ * far into a fresh slot.  For that the stream keeps a copy of what it sent
+ * while that is at most dup_max bytes (openssl.cnf / ASYNCOFF_DUP_MAX);
+ * past that, such a replay fails with an error instead.  The common
+ * patterns work at any length: copy then finish the copy and drop the
+ * original (EVP_DigestSignFinal), or keep going on one copy only.
  *
  * HMAC (RFC 2104) uses the same stream: the inner hash starts with the
  * block K0 ^ ipad, and the final request pair is LAST (inner digest
@@ -40,15 +43,35 @@ struct piece {
 void aoff_hs_init(struct aoff_hs *hs)
 {
 	memset(hs, 0, sizeof(*hs));
-	hs->slot = -1;
 }
 
 static void hs_drop_slot(struct aoff_hs *hs)
 {
-	if (hs->slot >= 0)
-		aoff_slot_put(hs->dc, hs->slot);
-	hs->slot = -1;
-	hs->dc = NULL;
+	struct aoff_hslot *h = hs->hsl;
+
+	hs->hsl = NULL;
+	if (h && __atomic_sub_fetch(&h->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		aoff_slot_put(h->dc, h->slot);
+		OPENSSL_free(h);
+	}
+}
+
+/*
+ * Take the slot's state for one request: only if no other copy ran a
+ * request on it since we did.  Pairs with the other copies' claims.
+ */
+static int hs_claim(struct aoff_hs *hs)
+{
+	uint64_t e = hs->epoch;
+
+	if (!__atomic_compare_exchange_n(&hs->hsl->epoch, &e, e + 1, 0,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		AOFF_RAISE(AOFF_R_STATE_LOST, "two copies of a SHA-256 "
+			   "stream used at once");
+		return 0;
+	}
+	hs->epoch = e + 1;
+	return 1;
 }
 
 static void hs_drop_log(struct aoff_hs *hs)
@@ -126,15 +149,25 @@ static void gather(uint8_t *dst, struct piece *pc, int npc, size_t n)
 
 static int hs_take_slot(struct aoff_hs *hs, struct aoff_dev *d)
 {
-	hs->slot = aoff_slot_get(d->dc);
-	if (hs->slot < 0) {
+	struct aoff_hslot *h = OPENSSL_zalloc(sizeof(*h));
+
+	if (!h) {
+		AOFF_RAISE(AOFF_R_NO_MEMORY, "hash slot");
+		return 0;
+	}
+	h->slot = aoff_slot_get(d->dc);
+	if (h->slot < 0) {
+		OPENSSL_free(h);
 		AOFF_RAISE(AOFF_R_NO_HASH_SLOT,
 			   "all %d hash slots of this device context hold "
 			   "unfinished SHA-256 streams",
 			   AOFF_PROV_HASH_SLOTS);
 		return 0;
 	}
-	hs->dc = d->dc;
+	h->dc = d->dc;
+	h->refs = 1;
+	hs->hsl = h;
+	hs->epoch = 0;
 	return 1;
 }
 
@@ -151,7 +184,7 @@ static int hs_send(struct aoff_hs *hs, struct aoff_dev *d, struct piece *pc,
 
 	for (int i = 0; i < npc; i++)
 		total += pc[i].len;
-	if (hs->slot < 0 && !hs_take_slot(hs, d))
+	if (!hs->hsl && !hs_take_slot(hs, d))
 		return 0;
 	while (total) {
 		struct aoff_sqe sqe;
@@ -167,7 +200,12 @@ static int hs_send(struct aoff_hs *hs, struct aoff_dev *d, struct piece *pc,
 		aoff_prep_sha256_part(&sqe, 0, hs->started ?
 				      AOFF_OP_SHA256_MIDDLE :
 				      AOFF_OP_SHA256_FIRST,
-				      (uint32_t)hs->slot, off, (uint32_t)n, 0);
+				      (uint32_t)hs->hsl->slot, off,
+				      (uint32_t)n, 0);
+		if (!hs_claim(hs)) {
+			aoff_dev_free(d, off);
+			return 0;
+		}
 		ok = aoff_dev_run(d, &sqe, 1, &res, "SHA-256 update",
 				  may_replay && hs->started ? ENODATA : 0);
 		if (!ok && res == -ENODATA) {
@@ -215,11 +253,11 @@ static int hs_replay(struct aoff_hs *hs, struct aoff_dev *d)
 
 	if (hs->log_lost) {
 		AOFF_RAISE(AOFF_R_STATE_LOST,
-			   "the SHA-256 state is in another device context "
-			   "(another job's wait ctx, another thread, or a "
-			   "device reset) and the stream is longer than "
-			   "dup_max (%zu bytes) to replay",
-			   aoff_prov_cfg.dup_max);
+			   "the SHA-256 state went on in another copy of the "
+			   "stream, or is in another device context (another "
+			   "job's wait ctx, another thread, or a device "
+			   "reset), and the stream is longer than dup_max "
+			   "(%zu bytes) to replay", aoff_prov_cfg.dup_max);
 		return 0;
 	}
 	hs->started = 0;
@@ -236,7 +274,10 @@ static int hs_prepare(struct aoff_hs *hs, struct aoff_dev *d)
 	}
 	if (!aoff_dev_get(d))
 		return 0;
-	if (hs->started && (hs->slot < 0 || hs->dc != d->dc)) {
+	if (hs->started && (!hs->hsl || hs->hsl->dc != d->dc ||
+			    __atomic_load_n(&hs->hsl->epoch,
+					    __ATOMIC_ACQUIRE) != hs->epoch)) {
+		/* Not where we run, or another copy went on: start over. */
 		hs_drop_slot(hs);
 		if (!hs_replay(hs, d))
 			return 0;
@@ -350,15 +391,20 @@ again:
 	memset(sqe, 0, sizeof(sqe));
 	if (hs->hmac) {
 		hs_ipad(hs, base + BLK, 0x5c);
-		aoff_prep_sha256_last(&sqe[0], 0, (uint32_t)hs->slot, off,
+		aoff_prep_sha256_last(&sqe[0], 0, (uint32_t)hs->hsl->slot, off,
 				      (uint32_t)hs->buflen, off + 2 * BLK);
 		aoff_prep_sha256(&sqe[1], 0, off + BLK, BLK + DGST,
 				 off + 2 * BLK + DGST);
 		nr = 2;
 	} else {
-		aoff_prep_sha256_last(&sqe[0], 0, (uint32_t)hs->slot, off,
+		aoff_prep_sha256_last(&sqe[0], 0, (uint32_t)hs->hsl->slot, off,
 				      (uint32_t)hs->buflen,
 				      off + 2 * BLK + DGST);
+	}
+	if (!hs_claim(hs)) {
+		OPENSSL_cleanse(base, 2 * BLK + 2 * DGST);
+		aoff_dev_free(d, off);
+		return 0;
 	}
 	ok = aoff_dev_run(d, sqe, nr, res, hs->hmac ? "HMAC-SHA256 final" :
 			  "SHA-256 final", tries ? 0 : ENODATA);
@@ -419,25 +465,18 @@ int aoff_hs_dup(struct aoff_hs *dst, const struct aoff_hs *src)
 	*dst = *src;
 	dst->log = NULL;
 	dst->logcap = 0;
-	dst->slot = -1;
-	dst->dc = NULL;
-	if (src->started && src->log_lost) {
-		AOFF_RAISE(AOFF_R_NOT_DUPLICABLE,
-			   "the SHA-256 state lives in the device, which "
-			   "cannot copy it, and the stream is longer than "
-			   "dup_max (%zu bytes) to replay",
-			   aoff_prov_cfg.dup_max);
-		return 0;
-	}
+	/* Share the slot; whichever copy goes on first keeps it. */
+	if (dst->hsl)
+		__atomic_add_fetch(&dst->hsl->refs, 1, __ATOMIC_ACQ_REL);
 	if (src->loglen) {
 		dst->log = OPENSSL_malloc(src->loglen);
 		if (!dst->log) {
+			hs_drop_slot(dst);
 			AOFF_RAISE(AOFF_R_NO_MEMORY, "hash stream copy");
 			return 0;
 		}
 		memcpy(dst->log, src->log, src->loglen);
 		dst->logcap = src->loglen;
 	}
-	/* started with no slot: the first use replays the copy. */
 	return 1;
 }

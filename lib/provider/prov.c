@@ -112,8 +112,13 @@ static const OSSL_ITEM *aoff_reason_strings(void *provctx)
 	return aoff_err_reasons();
 }
 
+static int aoff_instances;
+
 static void aoff_teardown(void *provctx)
 {
+	/* The last instance takes the process-wide state with it. */
+	if (__atomic_sub_fetch(&aoff_instances, 1, __ATOMIC_ACQ_REL) == 0)
+		aoff_hmac_cleanup();
 	OPENSSL_free(provctx);
 }
 
@@ -238,6 +243,7 @@ int OSSL_provider_init(const OSSL_CORE_HANDLE *handle,
 	if (!prov)
 		return 0;
 	prov->handle = handle;
+	__atomic_add_fetch(&aoff_instances, 1, __ATOMIC_ACQ_REL);
 	*provctx = prov;
 	*out = aoff_dispatch;
 	return 1;

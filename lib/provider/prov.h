@@ -105,7 +105,19 @@ void aoff_slot_put(const struct aoff_ctx *dc, int slot);
 /*
  * hstream.c: a SHA-256 stream over the device's partial hashing, plain or
  * as the inner hash of HMAC.
+ *
+ * struct aoff_hslot - a hash slot holding a stream's running state, shared
+ * by the copies of the stream (copy on write): each request on the slot
+ * bumps @epoch, and a copy whose own epoch is behind has lost the state to
+ * another copy (it replays, or fails).
  */
+struct aoff_hslot {
+	const struct aoff_ctx *dc;	/* device context of the slot */
+	int slot;
+	unsigned int refs;		/* streams sharing it (atomic) */
+	uint64_t epoch;			/* requests run on it (atomic) */
+};
+
 struct aoff_hs {
 	uint8_t buf[AOFF_SHA256_BLOCK_SIZE];	/* message bytes not sent */
 	size_t buflen;				/* 0 .. 64 */
@@ -113,8 +125,8 @@ struct aoff_hs {
 	uint8_t k0[AOFF_SHA256_BLOCK_SIZE];	/* HMAC key, <= 64 bytes */
 	size_t k0len;
 	int started;		/* some of the stream is in a hash slot */
-	const struct aoff_ctx *dc;	/* device context of that slot */
-	int slot;				/* -1: none held */
+	struct aoff_hslot *hsl;	/* that slot, NULL: none (replay first) */
+	uint64_t epoch;		/* hsl->epoch when the slot was ours last */
 	/*
 	 * Everything hashed into the slot, kept while it is at most
 	 * aoff_prov_cfg.dup_max bytes: a copy or a move to another device
@@ -144,6 +156,9 @@ extern const OSSL_DISPATCH aoff_aes256cbc_functions[];
 extern const OSSL_DISPATCH aoff_aes128ctr_functions[];
 extern const OSSL_DISPATCH aoff_aes192ctr_functions[];
 extern const OSSL_DISPATCH aoff_aes256ctr_functions[];
+
+/* hmac.c: free the software HMAC's library context (teardown). */
+void aoff_hmac_cleanup(void);
 
 /* cipher_tls.c: TLS CBC record padding and MAC removal (constant time). */
 int aoff_tls_unpad(unsigned int tlsversion, uint8_t *rec, size_t *len,

@@ -1,0 +1,30 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# Inside the VM (tools/vm/aoff-vm with the module, AOFF_MODULE naming it):
+# every provider test, TAP on stdout.
+#   run.sh TEST_DIR MODULES_DIR
+set -u
+out=${1:?usage: run.sh TEST_DIR MODULES_DIR}
+mod=${2:?usage: run.sh TEST_DIR MODULES_DIR}
+here=$(dirname "$0")
+export OPENSSL_MODULES=$mod
+status=0
+
+args=
+[ -n "${PROV_SEED:-}" ] && args="--seed $PROV_SEED"
+[ "${PROV_QUICK:-}" = 1 ] && args="$args --quick"
+# shellcheck disable=SC2086 # word splitting wanted
+"$out/prov_test" $args || status=1
+
+"$here/tools.sh" "$mod" || status=1
+
+# The C checks of the error path, with the module really gone.
+if rmmod asyncoff; then
+	"$out/prov_test" --no-device || status=1
+	insmod "$AOFF_MODULE" || status=1
+else
+	echo "1..1"
+	echo "ok 1 provider: nodev # SKIP cannot unload asyncoff"
+fi
+exit $status
