@@ -37,8 +37,10 @@ deps:
 	$(Q)tools/install-deps.sh
 
 # The suites, cheapest first.  Each is a "check-NAME" target below.
-CHECK_SUITES ?= async async-asan async-ucontext async-aarch64 lib \
-		kmod-style vm-runner vm-6.1 vm-6.12 vm-lib-6.1 vm-lib-6.12
+CHECK_SUITES ?= async async-asan async-ucontext async-aarch64 lib bridge \
+		kmod-style vm-runner vm-6.1 vm-6.12 vm-lib-6.1 vm-lib-6.12 \
+		vm-bridge-6.1 vm-bridge-6.12 vm-provider-6.1 vm-provider-6.12 \
+		vm-sanitizer vm-debug vm-lib-debug vm-bridge-debug vm-provider-debug
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -60,6 +62,23 @@ check-lib:
 # The QEMU runner proves itself: output, exit status, log checks, timeout.
 check-vm-runner:
 	$(Q)$(MAKE) -C tools/vm $@
+
+# The bridge's host-testable parts (export/link checks, no-device paths).
+check-bridge:
+	$(Q)$(MAKE) -C selftests/bridge $@
+
+# The bridge inside async jobs on the real device, both ASYNC providers.
+check-vm-bridge-%:
+	$(Q)$(MAKE) -C selftests/bridge check-vm-bridge KERNEL=$*
+
+# The OpenSSL provider with stock openssl tools, on the device.
+check-vm-provider-%:
+	$(Q)$(MAKE) -C selftests/provider check-vm-provider KERNEL=$*
+
+# Each class of kernel bug (KASAN, lockdep, kmemleak, ...) must fail a run
+# on the sanitizer kernel: proves vm-debug would catch ours.
+check-vm-sanitizer:
+	$(Q)$(MAKE) -C selftests/sanitizer $@
 
 # libasyncoff against the real device, inside QEMU.
 check-vm-lib-%:
