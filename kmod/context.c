@@ -233,7 +233,7 @@ static long aoff_ioctl_setup(struct aoff_ctx *ctx, struct aoff_setup __user *uar
 	ret = copy_struct_from_user(&s, sizeof(s), uarg, usize);
 	if (ret)
 		return ret;
-	if ((s.flags & ~AOFF_SETUP_F_ALL) || s.resv1)
+	if ((s.flags & ~AOFF_SETUP_F_ALL) || s.flags || s.sq_idle_us)
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(s.resv); i++)
 		if (s.resv[i])

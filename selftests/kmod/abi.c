@@ -202,7 +202,7 @@ TEST_F(ctx, setup_flags_and_reserved)
 		EXPECT_EQ(-EINVAL, aoff_ioctl(self->fd, AOFF_IOC_SETUP, &s));
 	}
 	s = good_setup();
-	s.resv1 = 1;
+	s.sq_idle_us = 1;
 	EXPECT_EQ(-EINVAL, aoff_ioctl(self->fd, AOFF_IOC_SETUP, &s));
 	s = good_setup();
 	s.hash_slots = AOFF_HASH_SLOTS_MAX + 1;

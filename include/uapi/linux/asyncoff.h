@@ -35,6 +35,24 @@
  * The kernel never trusts an index found in the shared region: it keeps its
  * own copies of the indexes it produces and clamps the ones user space
  * produces (see struct aoff_enter).
+ *
+ * Submission without a doorbell (AOFF_SETUP_F_SQPOLL), as a device that
+ * watches its queues in memory (NVMe shadow doorbells, io_uring SQPOLL):
+ * after a doorbell the device polls the context's SQ tail every
+ * sq_poll_usecs (sysfs) and consumes what it finds, for as long as the
+ * context has requests in flight or has been idle for less than
+ * setup.sq_idle_us.  When it stops watching it sets AOFF_STATUS_NEED_WAKEUP
+ * in the status word, and only then does user space need the doorbell:
+ *
+ *   user space                          kernel (stopping to watch)
+ *   write SQE; store-release SQ tail    set NEED_WAKEUP in status
+ *   full barrier (smp_mb)               full barrier (smp_mb)
+ *   load status: NEED_WAKEUP?           load SQ tail: anything new?
+ *     yes: AOFF_IOC_ENTER                 yes: clear NEED_WAKEUP, consume
+ *
+ * The two full barriers make sure at least one side sees the other's store,
+ * so an SQE is never left unseen.  The doorbell clears NEED_WAKEUP and
+ * makes the device watch again.
  */
 #ifndef _UAPI_LINUX_ASYNCOFF_H
 #define _UAPI_LINUX_ASYNCOFF_H
@@ -276,6 +294,13 @@ struct aoff_ring_offsets {
 
 /* Context status bits (the __u32 at offsets.status). */
 /*
+ * SQPOLL contexts only: the device is not watching the SQ; publish the SQ
+ * tail, issue a full barrier, and if this bit is set ring the doorbell
+ * (AOFF_IOC_ENTER).  Set at setup, when the device stops watching an idle
+ * context, and when the context breaks; cleared by the doorbell.
+ */
+#define AOFF_STATUS_NEED_WAKEUP	(1U << 1)
+/*
  * The context is broken (device reset): every request that was in flight
  * completes (-ECANCELED), poll reports EPOLLERR | EPOLLIN while CQEs are
  * pending, the doorbell fails with EIO, an attached eventfd is signalled
@@ -291,7 +316,7 @@ struct aoff_ring_offsets {
  *		than AOFF_SETUP_SIZE_VER0: EINVAL.  Larger than the kernel's
  *		struct: the extra bytes must be zero (else E2BIG).  On output
  *		the kernel writes min(size, its sizeof) bytes.
- * @flags:	in: AOFF_SETUP_F_*; none are defined yet, must be 0 (EINVAL).
+ * @flags:	in: AOFF_SETUP_F_*; unknown bits: EINVAL.
  * @sq_entries:	in: SQ slots wanted, 1..max_sq_entries (AOFF_IOC_INFO),
  *		else EINVAL; out: rounded up to a power of two.
  * @cq_entries:	in: CQ slots wanted, 0 means 2 * sq_entries; after rounding
@@ -306,7 +331,11 @@ struct aoff_ring_offsets {
  *		else EINVAL; 0 means AOFF_HASH_SLOTS_DEFAULT.  out: the
  *		actual count.  Slots live in kernel memory (charged to the
  *		caller's memory cgroup), never in the mapping.
- * @resv1:	in: must be 0 (EINVAL); out: 0.
+ * @sq_idle_us: in: with AOFF_SETUP_F_SQPOLL, how long the device keeps
+ *		watching an SQ with nothing submitted and nothing in flight,
+ *		in microseconds, 0 .. AOFF_SQ_IDLE_MAX_US (EINVAL above); 0
+ *		means AOFF_SQ_IDLE_DEFAULT_US.  Without the flag it must be 0
+ *		(EINVAL).  Out: the value in use (0 without the flag).
  * @resv:	in: must be 0 (EINVAL); out: 0.
  * @off:	out: the layout of the mapping.  Ignored on input.
  *
@@ -326,13 +355,17 @@ struct aoff_setup {
 	__u32	cq_entries;
 	__u64	data_bytes;
 	__u32	hash_slots;
-	__u32	resv1;
+	__u32	sq_idle_us;
 	__u64	resv[2];
 	struct aoff_ring_offsets off;
 };
 
 #define AOFF_SETUP_SIZE_VER0	128	/* first published size */
-#define AOFF_SETUP_F_ALL	0
+/* Submission without a doorbell while the device watches the SQ (above). */
+#define AOFF_SETUP_F_SQPOLL	(1U << 0)
+#define AOFF_SETUP_F_ALL	AOFF_SETUP_F_SQPOLL
+#define AOFF_SQ_IDLE_DEFAULT_US	1000	/* sq_idle_us when setup asks 0 */
+#define AOFF_SQ_IDLE_MAX_US	1000000
 #define AOFF_HASH_SLOTS_DEFAULT	16	/* hash_slots when setup asks 0 */
 #define AOFF_HASH_SLOTS_MAX	4096	/* max_hash_slots of this driver */
 
@@ -438,6 +471,8 @@ struct aoff_info {
 #define AOFF_FEAT_EVENTFD	(1ULL << 2)
 /* setup.hash_slots and the partial SHA-256 operations are supported. */
 #define AOFF_FEAT_HASH_SLOTS	(1ULL << 3)
+/* AOFF_SETUP_F_SQPOLL and AOFF_STATUS_NEED_WAKEUP are supported. */
+#define AOFF_FEAT_SQPOLL	(1ULL << 4)
 
 /*
  * mmap(): offset must be 0 and length at most off.mmap_bytes (EINVAL);
