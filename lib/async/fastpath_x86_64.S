@@ -33,54 +33,13 @@
  * without CET.  Returning through jmp instead of ret changes nothing there.
  */
 #include "async_offsets.h"
+#include "frame_x86_64.h"
 
-/* Push a context (resume at \resume) and keep its FP control words in
- * \mx (MXCSR, 32 bits) and \cw (x87 CW, 32 bits, zero-extended). */
+/* Push a context that resumes at \resume (see frame_x86_64.h). */
 .macro	AOFF_SAVE resume, tmp, mx, cw
 	leaq	\resume(%rip), \tmp
 	pushq	\tmp
-	pushq	%rbp
-	pushq	%rbx
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	subq	$8, %rsp
-	stmxcsr	(%rsp)
-	fnstcw	4(%rsp)
-	movl	(%rsp), \mx
-	movzwl	4(%rsp), \cw
-.endm
-
-/*
- * Continue on the context whose saved sp is now in %rsp.  MXCSR and the
- * x87 control word are loaded only when their control bits differ from
- * ours: loading them costs more than the rest of the switch (~50 ns here
- * when nothing else stalls the pipeline), and contexts almost never
- * differ.  MXCSR's low six bits are sticky exception flags, which the ABI
- * does not preserve across calls; comparing them too would reload MXCSR on
- * every switch as soon as one side has done an inexact operation.
- */
-.macro	AOFF_RESTORE mx, cw, mxw, cww, tmp
-	movl	(%rsp), \tmp
-	xorl	\mx, \tmp
-	testl	$~0x3f, \tmp
-	jnz	8f
-7:	cmpw	4(%rsp), \cww
-	jne	9f
-6:	addq	$8, %rsp
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbx
-	popq	%rbp
-	popq	%rcx
-	jmp	*%rcx
-8:	ldmxcsr	(%rsp)
-	jmp	7b
-9:	fldcw	4(%rsp)
-	jmp	6b
+	AOFF_PUSH_FRAME \mx, \cw
 .endm
 
 	.text
@@ -110,7 +69,7 @@ ASYNC_pause_job:
 	AOFF_SAVE .Lpause_resumed, %r8, %r9d, %r10d
 	movq	%rsp, AOFF_JOB_SP(%rdx)
 	movq	%rsi, %rsp
-	AOFF_RESTORE %r9d, %r10d, %r9w, %r10w, %r8d
+	AOFF_RESTORE %r9d, %r10w, %r8d
 
 .Lpause_resumed:
 	/* Back on the job's stack, perhaps on another thread: the resumer's
@@ -174,7 +133,7 @@ ASYNC_start_job:
 	AOFF_SAVE .Lstart_back, %rax, %r8d, %r9d
 	movq	%rsp, AOFF_TS_DISP_SP(%r10)
 	movq	%rsi, %rsp
-	AOFF_RESTORE %r8d, %r9d, %r8w, %r9w, %eax
+	AOFF_RESTORE %r8d, %r9w, %eax
 
 .Lstart_back:
 	/* The job paused or finished on this thread: its frame above popped

@@ -9,6 +9,8 @@
  *   +0 MXCSR  +4 x87 CW  +8 r15  +16 r14  +24 r13  +32 r12  +40 rbx
  *   +48 rbp  +56 return address
  */
+#include "frame_x86_64.h"
+
 	.text
 
 /* void aoff_async_switch(void **save_sp, void *new_sp) */
@@ -18,55 +20,10 @@
 	.p2align 4
 aoff_async_switch:
 	.cfi_startproc
-	pushq	%rbp
-	pushq	%rbx
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	subq	$8, %rsp
-	stmxcsr	(%rsp)
-	fnstcw	4(%rsp)
-	movl	(%rsp), %eax
-	movzwl	4(%rsp), %ecx
+	AOFF_PUSH_FRAME %eax, %ecx
 	movq	%rsp, (%rdi)
 	movq	%rsi, %rsp
-	/*
-	 * Loading MXCSR and the x87 control word costs more than comparing
-	 * them, and fibers almost never differ: load only when their control
-	 * bits changed.  MXCSR's low six bits are sticky exception flags (not
-	 * preserved by the ABI): comparing them would reload MXCSR on every
-	 * switch once either side has done an inexact operation.
-	 */
-	movl	(%rsp), %edx
-	xorl	%eax, %edx
-	testl	$~0x3f, %edx
-	jnz	3f
-1:	cmpw	4(%rsp), %cx
-	jne	4f
-2:	addq	$8, %rsp
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbx
-	popq	%rbp
-	/*
-	 * Return with "pop; jmp *reg", not ret.  A ret here lands in the
-	 * other fiber's call chain, which the return-stack predictor cannot
-	 * know: mispredicted every time.  The indirect jmp is predicted from
-	 * its own history (start+finish of a job: 31 -> 22 ns here).  The
-	 * call it answers leaves a stale return-stack entry; the predictor's
-	 * stack is circular, so that costs nothing more.  (An earlier try of
-	 * this looked slower only because MXCSR was reloaded on every
-	 * switch, see above.)  CET: see fastpath_x86_64.S.
-	 */
-	popq	%rcx
-	jmp	*%rcx
-3:	ldmxcsr	(%rsp)
-	jmp	1b
-4:	fldcw	4(%rsp)
-	jmp	2b
+	AOFF_RESTORE %eax, %cx, %edx
 	.cfi_endproc
 	.size	aoff_async_switch, .-aoff_async_switch
 
