@@ -13,10 +13,6 @@ int aoff_fiber_init(struct aoff_fiber *f, void *stack, size_t size,
 		    void (*entry)(void *), void *arg)
 {
 	f->sp = aoff_async_frame_init((char *)stack + size, entry, arg);
-#if defined(__SANITIZE_ADDRESS__)
-	f->stack_bottom = stack;
-	f->stack_size = size;
-	f->fake_stack = NULL;
-#endif
+	aoff_fiber_note_stack(f, stack, size);
 	return 0;
 }

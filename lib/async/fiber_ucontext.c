@@ -33,10 +33,6 @@ int aoff_fiber_init(struct aoff_fiber *f, void *stack, size_t size,
 	makecontext(&f->uc, (void (*)(void))aoff_fiber_trampoline, 4,
 		    (unsigned int)(e >> 16 >> 16), (unsigned int)e,
 		    (unsigned int)(a >> 16 >> 16), (unsigned int)a);
-#if defined(__SANITIZE_ADDRESS__)
-	f->stack_bottom = stack;
-	f->stack_size = size;
-	f->fake_stack = NULL;
-#endif
+	aoff_fiber_note_stack(f, stack, size);
 	return 0;
 }
