@@ -60,6 +60,18 @@ static inline int start_job(ASYNC_JOB **job, ASYNC_WAIT_CTX *wctx, int *ret,
 	return ASYNC_start_job(job, wctx, ret, fn, &ref, sizeof(ref));
 }
 
+/* A job body: pauses *arg times, then returns 100 + *arg (-1 if a pause
+ * failed). */
+static inline int pause_n(void *arg)
+{
+	int n = *(int *)arg, i;
+
+	for (i = 0; i < n; i++)
+		if (ASYNC_pause_job() != 1)
+			return -1;
+	return 100 + n;
+}
+
 static inline int fd_cmp(const void *a, const void *b)
 {
 	OSSL_ASYNC_FD x = *(const OSSL_ASYNC_FD *)a, y = *(const OSSL_ASYNC_FD *)b;

@@ -20,16 +20,6 @@ static int return_value(void *arg)
 	return arg ? *(int *)arg : 1234;
 }
 
-static int pause_n(void *arg)
-{
-	int n = *(int *)arg, i;
-
-	for (i = 0; i < n; i++)
-		if (ASYNC_pause_job() != 1)
-			return -1;
-	return 100 + n;
-}
-
 TEST(is_capable)
 {
 	/* Both implementations run jobs on POSIX: they must say so. */

@@ -13,16 +13,6 @@
 #define NTHREADS 4
 #define POOL_MAX 3
 
-static int pause_n(void *arg)
-{
-	int n = *(int *)arg, i;
-
-	for (i = 0; i < n; i++)
-		if (ASYNC_pause_job() != 1)
-			return -1;
-	return 100 + n;
-}
-
 static pthread_barrier_t barrier;
 
 struct thread_result {
