@@ -3,11 +3,11 @@
  * bridge-example: how an engine or provider uses the asyncoff bridge, and
  * how an application drives the async jobs that call it.
  *
- * The "provider" part is offload_checksum(): it runs inside whatever
+ * The "provider" part is offload_sha256(): it runs inside whatever
  * called it — an async job or plain code — and never needs to know which:
- * the bridge pauses the job, or sleeps when there is none.  (The device
- * only does NOP until the crypto operations land; a NOP carrying the input
- * stands for the real request.)
+ * the bridge pauses the job, or sleeps when there is none.  Every job's
+ * digest must equal the one computed synchronously, and the program says
+ * so (exit status 1 otherwise).
  *
  * The "application" part starts J jobs, each with its own ASYNC_WAIT_CTX,
  * and waits the way `openssl speed` does: ASYNC_WAIT_CTX_get_all_fds() and
@@ -32,8 +32,10 @@
 
 /* ---- the provider side ------------------------------------------------ */
 
-/* One offloaded operation on @len bytes of @in.  0 or a negative errno. */
-static int offload_checksum(const void *in, size_t len)
+/* SHA-256 of @len bytes of @in into @digest, on the device.  0 or a
+ * negative errno. */
+static int offload_sha256(const void *in, size_t len,
+			  unsigned char digest[AOFF_SHA256_DIGEST_SIZE])
 {
 	struct aoff_bridge_ctx *bc;
 	struct aoff_sqe sqe;
@@ -49,20 +51,25 @@ static int offload_checksum(const void *in, size_t len)
 		return -errno;
 	dc = aoff_bridge_dev(bc);
 
-	/* The device reads and writes only its data area. */
-	off = aoff_data_alloc(dc, len);
+	/* The device reads and writes only its data area: the input, then
+	 * room for the digest. */
+	off = aoff_data_alloc(dc, len + AOFF_SHA256_DIGEST_SIZE);
 	if (off < 0)
 		return (int)off;
 	memcpy(aoff_data_ptr(dc, (uint64_t)off), in, len);
 
 	memset(&sqe, 0, sizeof(sqe));
-	aoff_prep_nop(&sqe, 0);
-	sqe.in_off = (uint64_t)off;
-	sqe.in_len = (uint32_t)len;
+	aoff_prep_sha256(&sqe, 0, (uint64_t)off, (uint32_t)len,
+			 (uint64_t)off + len);
 
 	/* Submit; pause the job until the device completes (fd readable or
 	 * callback); reap on resume.  Synchronous outside a job. */
 	ret = aoff_bridge_run(bc, &sqe, 1, &res);
+	if (!ret && res != AOFF_SHA256_DIGEST_SIZE)
+		ret = res < 0 ? res : -EIO;
+	if (!ret)
+		memcpy(digest, aoff_data_ptr(dc, (uint64_t)off + len),
+		       AOFF_SHA256_DIGEST_SIZE);
 
 	aoff_data_free(dc, (uint64_t)off);
 	return ret;
@@ -70,21 +77,23 @@ static int offload_checksum(const void *in, size_t len)
 
 /* ---- the application side -------------------------------------------- */
 
+static const char message[] = "asyncoff: one digest per job";
+static unsigned char expected[AOFF_SHA256_DIGEST_SIZE];
+
 struct job {
 	ASYNC_JOB *job;
 	ASYNC_WAIT_CTX *w;
 	int ret, done, woken;
 };
 
-struct job_arg {
-	char data[64];
-};
-
-static int job_main(void *p)
+static int job_main(void *unused)
 {
-	const struct job_arg *a = p;
+	unsigned char digest[AOFF_SHA256_DIGEST_SIZE];
 
-	return offload_checksum(a->data, sizeof(a->data)) == 0;
+	(void)unused;
+	if (offload_sha256(message, strlen(message), digest))
+		return 0;
+	return !memcmp(digest, expected, sizeof(digest));
 }
 
 static int on_complete(void *p)
@@ -98,14 +107,12 @@ int main(int argc, char **argv)
 	int callback = argc > 1 && !strcmp(argv[1], "--callback");
 	enum { J = 8, OPS = 4 };
 	struct aoff_bridge_opts bo = { .sz = sizeof(bo) };
-	struct job_arg arg;
 	struct job jobs[J];
 	int i, left, pauses = 0;
 
 	/* Callback mode: this loop runs the dispatcher (no library thread). */
 	bo.flags = AOFF_BRIDGE_F_NO_THREAD;
 	aoff_bridge_init(&bo);
-	memset(&arg, 'x', sizeof(arg));
 	memset(jobs, 0, sizeof(jobs));
 	for (i = 0; i < J; i++) {
 		jobs[i].w = ASYNC_WAIT_CTX_new();
@@ -115,8 +122,14 @@ int main(int argc, char **argv)
 	}
 
 	/* Outside a job the same code runs synchronously. */
-	printf("synchronous call: %s\n",
-	       offload_checksum(&arg, sizeof(arg)) ? "failed" : "ok");
+	if (offload_sha256(message, strlen(message), expected)) {
+		fprintf(stderr, "synchronous call failed\n");
+		return 1;
+	}
+	printf("synchronous call: sha256 = ");
+	for (i = 0; i < AOFF_SHA256_DIGEST_SIZE; i++)
+		printf("%02x", expected[i]);
+	printf("\n");
 
 	do {
 		struct pollfd pfd[J];
@@ -131,12 +144,12 @@ int main(int argc, char **argv)
 			if (!j->job || j->woken) {
 				j->woken = 0;
 				switch (ASYNC_start_job(&j->job, j->w, &j->ret,
-							job_main, &arg,
-							sizeof(arg))) {
+							job_main, NULL, 0)) {
 				case ASYNC_FINISH:
 					j->job = NULL;
 					if (j->ret != 1) {
-						fprintf(stderr, "job failed\n");
+						fprintf(stderr, "job %d: failed or "
+							"wrong digest\n", i);
 						return 1;
 					}
 					j->done++;
