@@ -44,6 +44,9 @@ struct aoff_ctx;
  * @cq_entries:	completion slots (0: twice @sq_entries).
  * @data_bytes:	data-area size (0: 64 KiB); rounded up to pages.
  * @flags:	AOFF_CTX_F_*; unknown bits: -EINVAL.
+ * @sq_idle_us:	with AOFF_CTX_F_SQPOLL, how long the device keeps watching
+ *		an idle SQ, 0 .. AOFF_SQ_IDLE_MAX_US (0: the driver's default,
+ *		AOFF_SQ_IDLE_DEFAULT_US); must be 0 without the flag (-EINVAL).
  */
 struct aoff_ctx_opts {
 	size_t sz;
@@ -51,11 +54,20 @@ struct aoff_ctx_opts {
 	unsigned int cq_entries;
 	size_t data_bytes;
 	unsigned int flags;
+	unsigned int sq_idle_us;
 };
 
 /* Open the fd with O_NONBLOCK (the doorbell never blocks on it anyway). */
 #define AOFF_CTX_F_NONBLOCK	(1U << 0)
-#define AOFF_CTX_F_ALL		AOFF_CTX_F_NONBLOCK
+/*
+ * Submission without a doorbell (AOFF_SETUP_F_SQPOLL): the device watches
+ * the SQ while the context is busy, aoff_submit() makes a system call only
+ * when the device asks for one (AOFF_STATUS_NEED_WAKEUP).  A device without
+ * AOFF_FEAT_SQPOLL: aoff_ctx_open() fails with EOPNOTSUPP (retry without
+ * the flag for a fallback).
+ */
+#define AOFF_CTX_F_SQPOLL	(1U << 1)
+#define AOFF_CTX_F_ALL		(AOFF_CTX_F_NONBLOCK | AOFF_CTX_F_SQPOLL)
 
 #define AOFF_CTX_DEFAULT_SQ	64
 #define AOFF_CTX_DEFAULT_DATA	(64 * 1024)
@@ -79,6 +91,15 @@ unsigned int aoff_ctx_cq_entries(const struct aoff_ctx *ctx);
 uint64_t aoff_ctx_syscalls(const struct aoff_ctx *ctx);
 /* Non-zero once the device reset the context (it then refuses work). */
 int aoff_ctx_broken(const struct aoff_ctx *ctx);
+/* Non-zero when the context was set up with AOFF_CTX_F_SQPOLL. */
+int aoff_ctx_sqpoll(const struct aoff_ctx *ctx);
+/* The device's idle time for the SQ in microseconds (0: not SQPOLL). */
+unsigned int aoff_ctx_sq_idle_us(const struct aoff_ctx *ctx);
+/*
+ * Submissions that published SQEs without a system call (SQPOLL: the
+ * device was watching); aoff_ctx_syscalls() counts the others.
+ */
+uint64_t aoff_ctx_doorbells_saved(const struct aoff_ctx *ctx);
 
 /*
  * The data area: the only memory the device reads and writes.  Requests
@@ -94,7 +115,10 @@ size_t aoff_data_size(const struct aoff_ctx *ctx);
  * Submission.  aoff_get_sqe() hands out the next free slot, zeroed, or
  * NULL when the SQ is full; aoff_submit() rings the doorbell once for all
  * prepared SQEs and returns how many the device accepted (-EAGAIN when it
- * has no completion slot free: consume CQEs first).
+ * has no completion slot free: consume CQEs first).  On an SQPOLL context
+ * it publishes them and rings only if the device is not watching; it then
+ * returns how many SQEs are published and not yet consumed (the device
+ * takes them as completion slots free up).
  */
 struct aoff_sqe *aoff_get_sqe(struct aoff_ctx *ctx);
 unsigned int aoff_sq_space(const struct aoff_ctx *ctx);

@@ -70,6 +70,9 @@ struct async_wait_ctx_st;
  * @data_bytes:	data area of each context (0: 16 KiB).  Small defaults
  *		keep 10,000 wait ctxs affordable (about 28 KiB each).
  * @flags:	AOFF_BRIDGE_F_*; unknown bits: -EINVAL.
+ * @sq_idle_us:	SQPOLL contexts: how long the device keeps watching an
+ *		idle SQ (0: the driver's default; at most AOFF_SQ_IDLE_MAX_US,
+ *		else -EINVAL).  Must be 0 with AOFF_BRIDGE_F_NO_SQPOLL.
  */
 struct aoff_bridge_opts {
 	size_t sz;
@@ -78,6 +81,7 @@ struct aoff_bridge_opts {
 	unsigned int cq_entries;
 	size_t data_bytes;
 	unsigned int flags;
+	unsigned int sq_idle_us;
 };
 
 /*
@@ -86,7 +90,15 @@ struct aoff_bridge_opts {
  * readable).  Default: a library thread is started on first use.
  */
 #define AOFF_BRIDGE_F_NO_THREAD	(1U << 0)
-#define AOFF_BRIDGE_F_ALL	AOFF_BRIDGE_F_NO_THREAD
+/*
+ * Never ask for doorbell-less submission.  By default the bridge opens its
+ * contexts with AOFF_CTX_F_SQPOLL when the device has AOFF_FEAT_SQPOLL
+ * (and without it when not), unless the environment says ASYNCOFF_SQPOLL=0
+ * (for programs that cannot call aoff_bridge_init(), such as the OpenSSL
+ * provider).
+ */
+#define AOFF_BRIDGE_F_NO_SQPOLL	(1U << 1)
+#define AOFF_BRIDGE_F_ALL	(AOFF_BRIDGE_F_NO_THREAD | AOFF_BRIDGE_F_NO_SQPOLL)
 
 #define AOFF_BRIDGE_DEFAULT_SQ		16
 #define AOFF_BRIDGE_DEFAULT_DATA	(16 * 1024)
@@ -154,6 +166,11 @@ int aoff_bridge_dispatch(int timeout_ms);
  * @pauses:	ASYNC_pause_job() calls.
  * @callbacks:	callbacks called.
  * @eagain:	pauses with ASYNC_STATUS_EAGAIN.
+ * @doorbells:	doorbell system calls of submissions (a part of @syscalls).
+ * @doorbells_saved: submissions that needed no doorbell (SQPOLL context,
+ *		the device watching); @doorbells + @doorbells_saved is every
+ *		submission.
+ * @sqpoll_opened: device contexts opened with SQPOLL so far (of @opened).
  */
 struct aoff_bridge_stats {
 	size_t sz;
@@ -163,6 +180,9 @@ struct aoff_bridge_stats {
 	uint64_t pauses;
 	uint64_t callbacks;
 	uint64_t eagain;
+	uint64_t doorbells;
+	uint64_t doorbells_saved;
+	uint64_t sqpoll_opened;
 };
 int aoff_bridge_stats(struct aoff_bridge_stats *st);
 

@@ -21,6 +21,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 
 #include "bridge_local.h"
@@ -48,8 +49,21 @@ static pthread_once_t aoff_tl_once = PTHREAD_ONCE_INIT;
 static pthread_key_t aoff_tl_key;
 static __thread struct aoff_bridge_ctx *aoff_tl_ctx;
 
+/* ASYNCOFF_SQPOLL=0 (or "no", "off") turns SQPOLL off; anything else: on. */
+static int aoff_env_sqpoll(void)
+{
+	const char *v = getenv("ASYNCOFF_SQPOLL");
+
+	if (!v || !*v)
+		return 1;
+	return strcmp(v, "0") && strcasecmp(v, "no") && strcasecmp(v, "off") &&
+	       strcasecmp(v, "false");
+}
+
 static void aoff_cfg_defaults(struct aoff_bridge_cfg *cfg)
 {
+	cfg->sqpoll = !(cfg->flags & AOFF_BRIDGE_F_NO_SQPOLL) &&
+		      aoff_env_sqpoll();
 	if (!cfg->device)
 		cfg->device = getenv("ASYNCOFF_DEVICE");
 	if (!cfg->device)
@@ -81,6 +95,9 @@ AOFF_EXPORT int aoff_bridge_init(const struct aoff_bridge_opts *uopts)
 	}
 	if (o.flags & ~AOFF_BRIDGE_F_ALL)
 		return -EINVAL;
+	if (o.sq_idle_us > AOFF_SQ_IDLE_MAX_US ||
+	    (o.sq_idle_us && (o.flags & AOFF_BRIDGE_F_NO_SQPOLL)))
+		return -EINVAL;
 
 	pthread_mutex_lock(&aoff_bridge_cfg_lock);
 	if (aoff_bridge_configured) {
@@ -92,6 +109,7 @@ AOFF_EXPORT int aoff_bridge_init(const struct aoff_bridge_opts *uopts)
 		aoff_bridge_cfg.ctx_opts.cq_entries = o.cq_entries;
 		aoff_bridge_cfg.ctx_opts.data_bytes = o.data_bytes;
 		aoff_bridge_cfg.flags = o.flags;
+		aoff_bridge_cfg.sq_idle_us = o.sq_idle_us;
 		aoff_cfg_defaults(&aoff_bridge_cfg);
 		aoff_bridge_configured = 1;
 	}
@@ -113,14 +131,38 @@ static void aoff_bridge_cfg_freeze(void)
 	pthread_mutex_unlock(&aoff_bridge_cfg_lock);
 }
 
+/*
+ * SQPOLL when configured and the device has it; a device without it says
+ * EOPNOTSUPP once, and the bridge stops asking (each context it opens
+ * would otherwise cost an extra AOFF_IOC_INFO).
+ */
+struct aoff_ctx *aoff_bridge_open_dev(void)
+{
+	struct aoff_ctx_opts o = aoff_bridge_cfg.ctx_opts;
+	struct aoff_ctx *dc;
+
+	if (__atomic_load_n(&aoff_bridge_cfg.sqpoll, __ATOMIC_RELAXED)) {
+		o.flags |= AOFF_CTX_F_SQPOLL;
+		o.sq_idle_us = aoff_bridge_cfg.sq_idle_us;
+		dc = aoff_ctx_open(aoff_bridge_cfg.device, &o);
+		if (dc) {
+			aoff_bridge_count(&aoff_bridge_cnt.sqpoll_opened, 1);
+			return dc;
+		}
+		if (errno != EOPNOTSUPP)
+			return NULL;
+		__atomic_store_n(&aoff_bridge_cfg.sqpoll, 0, __ATOMIC_RELAXED);
+	}
+	return aoff_ctx_open(aoff_bridge_cfg.device, &aoff_bridge_cfg.ctx_opts);
+}
+
 static struct aoff_bridge_ctx *aoff_bctx_new(ASYNC_WAIT_CTX *wctx)
 {
 	struct aoff_bridge_ctx *bc = calloc(1, sizeof(*bc));
 
 	if (!bc)
 		return NULL;
-	bc->dc = aoff_ctx_open(aoff_bridge_cfg.device,
-			       &aoff_bridge_cfg.ctx_opts);
+	bc->dc = aoff_bridge_open_dev();
 	if (!bc->dc) {
 		int err = errno;
 
@@ -195,8 +237,7 @@ static struct aoff_bridge_ctx *aoff_bridge_thread_ctx(void)
  */
 static int aoff_bctx_reopen(struct aoff_bridge_ctx *bc)
 {
-	struct aoff_ctx *dc = aoff_ctx_open(aoff_bridge_cfg.device,
-					    &aoff_bridge_cfg.ctx_opts);
+	struct aoff_ctx *dc = aoff_bridge_open_dev();
 
 	if (!dc)
 		return -errno;
@@ -340,13 +381,16 @@ static uint32_t aoff_sq_unconsumed(const struct aoff_ctx *dc)
 	return dc->sq_tail - __atomic_load_n(dc->k_sq_head, __ATOMIC_ACQUIRE);
 }
 
+/* Submit what the SQ holds; on SQPOLL contexts often without a syscall. */
 static int aoff_run_doorbell(struct aoff_ctx *dc)
 {
 	uint64_t before = aoff_ctx_syscalls(dc);
 	int ret = aoff_submit(dc);
+	uint64_t rung = aoff_ctx_syscalls(dc) - before;
 
-	aoff_bridge_count(&aoff_bridge_cnt.syscalls,
-			  aoff_ctx_syscalls(dc) - before);
+	aoff_bridge_count(&aoff_bridge_cnt.syscalls, rung);
+	aoff_bridge_count(rung ? &aoff_bridge_cnt.doorbells :
+			  &aoff_bridge_cnt.doorbells_saved, 1);
 	return ret;
 }
 
@@ -435,7 +479,7 @@ static int aoff_run_async(struct aoff_bridge_ctx *bc, struct aoff_run *run)
 
 	for (;;) {
 		unsigned int got;
-		int full;
+		int full, refused;
 
 		got = aoff_run_reap(dc, run);
 		if (run->done == run->nr)
@@ -449,12 +493,22 @@ static int aoff_run_async(struct aoff_bridge_ctx *bc, struct aoff_run *run)
 		/* Arm before the doorbell: the completion may beat us. */
 		if (cbmode)
 			aoff_arm(bc, cb, cb_arg);
+		refused = 0;
 		if (aoff_sq_unconsumed(dc)) {
 			ret = aoff_run_doorbell(dc);
 			if (ret < 0 && ret != -EAGAIN && ret != -EBUSY)
 				return ret;
+			refused = ret < 0;
 		}
-		full = run->queued < run->nr || aoff_sq_unconsumed(dc);
+		/*
+		 * Full: requests of ours the device will not take by itself.
+		 * An SQPOLL device that is watching takes what the SQ holds as
+		 * completion slots free up (so SQEs still there are not a
+		 * stall), unless the doorbell had to ring and was refused.
+		 */
+		full = run->queued < run->nr ||
+		       (aoff_sq_unconsumed(dc) &&
+			(!aoff_ctx_sqpoll(dc) || refused));
 		/* The manual: OK once the request is submitted. */
 		if (cbmode && !full)
 			ASYNC_WAIT_CTX_set_status(bc->wctx, ASYNC_STATUS_OK);
@@ -554,6 +608,12 @@ AOFF_EXPORT int aoff_bridge_stats(struct aoff_bridge_stats *st)
 	s.callbacks = __atomic_load_n(&aoff_bridge_cnt.callbacks,
 				      __ATOMIC_RELAXED);
 	s.eagain = __atomic_load_n(&aoff_bridge_cnt.eagain, __ATOMIC_RELAXED);
+	s.doorbells = __atomic_load_n(&aoff_bridge_cnt.doorbells,
+				      __ATOMIC_RELAXED);
+	s.doorbells_saved = __atomic_load_n(&aoff_bridge_cnt.doorbells_saved,
+					    __ATOMIC_RELAXED);
+	s.sqpoll_opened = __atomic_load_n(&aoff_bridge_cnt.sqpoll_opened,
+					  __ATOMIC_RELAXED);
 	memcpy(st, &s, sz);
 	return 0;
 }

@@ -49,8 +49,14 @@ struct aoff_bridge_ctx {
 
 struct aoff_bridge_cfg {
 	const char *device;
-	struct aoff_ctx_opts ctx_opts;
+	struct aoff_ctx_opts ctx_opts;	/* without AOFF_CTX_F_SQPOLL */
 	unsigned int flags;
+	/*
+	 * Ask for SQPOLL; cleared (relaxed: any thread may see it late, the
+	 * cost is one more EOPNOTSUPP) once the device said it has none.
+	 */
+	int sqpoll;
+	unsigned int sq_idle_us;	/* for SQPOLL contexts */
 };
 
 extern struct aoff_bridge_cfg aoff_bridge_cfg;
@@ -58,6 +64,7 @@ extern struct aoff_bridge_cfg aoff_bridge_cfg;
 /* Process-wide counters (relaxed atomics). */
 struct aoff_bridge_counters {
 	uint64_t contexts, opened, syscalls, pauses, callbacks, eagain;
+	uint64_t doorbells, doorbells_saved, sqpoll_opened;
 };
 extern struct aoff_bridge_counters aoff_bridge_cnt;
 
@@ -76,6 +83,9 @@ static inline uint32_t aoff_bridge_pending(const struct aoff_ctx *dc)
 	return __atomic_load_n(dc->k_cq_tail, __ATOMIC_ACQUIRE) -
 	       __atomic_load_n(dc->k_cq_head, __ATOMIC_ACQUIRE);
 }
+
+/* bridge.c: a device context as the configuration says. */
+struct aoff_ctx *aoff_bridge_open_dev(void);
 
 /* bridge_dispatch.c */
 int aoff_disp_register(struct aoff_bridge_ctx *bc);

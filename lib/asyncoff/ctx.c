@@ -33,6 +33,12 @@ static int aoff_opts_get(const struct aoff_ctx_opts *in,
 	memcpy(out, in, in->sz < sizeof(*out) ? in->sz : sizeof(*out));
 	if (out->flags & ~AOFF_CTX_F_ALL)
 		return -EINVAL;
+	/* As the driver's setup: an idle time only means something with
+	 * SQPOLL, and is bounded. */
+	if (out->sq_idle_us > AOFF_SQ_IDLE_MAX_US)
+		return -EINVAL;
+	if (out->sq_idle_us && !(out->flags & AOFF_CTX_F_SQPOLL))
+		return -EINVAL;
 defaults:
 	out->sz = sizeof(*out);
 	if (!out->sq_entries)
@@ -40,6 +46,22 @@ defaults:
 	if (!out->data_bytes)
 		out->data_bytes = AOFF_CTX_DEFAULT_DATA;
 	return 0;
+}
+
+/*
+ * SQPOLL asked for: the device must say it has it.  An older driver would
+ * refuse the setup flag with EINVAL, which would read as a bad size; ask
+ * first so the caller gets EOPNOTSUPP and can retry without the flag.
+ */
+static int aoff_ctx_sqpoll_check(int fd)
+{
+	struct aoff_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	if (ioctl(fd, AOFF_IOC_INFO, &info) < 0)
+		return -errno;
+	return info.features & AOFF_FEAT_SQPOLL ? 0 : -EOPNOTSUPP;
 }
 
 static int aoff_ctx_map(struct aoff_ctx *ctx, const struct aoff_setup *s)
@@ -67,6 +89,7 @@ static int aoff_ctx_map(struct aoff_ctx *ctx, const struct aoff_setup *s)
 	ctx->sq_entries = s->sq_entries;
 	ctx->cq_entries = s->cq_entries;
 	ctx->sq_mask = s->sq_entries - 1;
+	ctx->sq_idle_us = s->sq_idle_us;
 	ctx->cq_mask = s->cq_entries - 1;
 	/* Fresh context: every index starts at 0 on both sides. */
 	ctx->sq_tail = __atomic_load_n(ctx->k_sq_tail, __ATOMIC_RELAXED);
@@ -104,11 +127,21 @@ AOFF_EXPORT struct aoff_ctx *aoff_ctx_open(const char *path,
 		goto err_free;
 	}
 
+	if (opts.flags & AOFF_CTX_F_SQPOLL) {
+		err = aoff_ctx_sqpoll_check(ctx->fd);
+		if (err)
+			goto err_close;
+	}
+
 	memset(&setup, 0, sizeof(setup));
 	setup.size = sizeof(setup);
 	setup.sq_entries = opts.sq_entries;
 	setup.cq_entries = opts.cq_entries;
 	setup.data_bytes = opts.data_bytes;
+	if (opts.flags & AOFF_CTX_F_SQPOLL) {
+		setup.flags = AOFF_SETUP_F_SQPOLL;
+		setup.sq_idle_us = opts.sq_idle_us;
+	}
 	if (ioctl(ctx->fd, AOFF_IOC_SETUP, &setup) < 0) {
 		err = -errno;
 		goto err_close;
@@ -116,6 +149,8 @@ AOFF_EXPORT struct aoff_ctx *aoff_ctx_open(const char *path,
 	err = aoff_ctx_map(ctx, &setup);
 	if (err)
 		goto err_close;
+	/* The driver accepted the flag (it refuses what it does not know). */
+	ctx->sqpoll = !!(opts.flags & AOFF_CTX_F_SQPOLL);
 	err = aoff_heap_init(&ctx->heap, ctx->data_bytes);
 	if (err)
 		goto err_unmap;
@@ -181,4 +216,19 @@ AOFF_EXPORT int aoff_ctx_broken(const struct aoff_ctx *ctx)
 AOFF_EXPORT uint64_t aoff_ctx_syscalls(const struct aoff_ctx *ctx)
 {
 	return ctx->syscalls;
+}
+
+AOFF_EXPORT int aoff_ctx_sqpoll(const struct aoff_ctx *ctx)
+{
+	return ctx->sqpoll;
+}
+
+AOFF_EXPORT unsigned int aoff_ctx_sq_idle_us(const struct aoff_ctx *ctx)
+{
+	return ctx->sq_idle_us;
+}
+
+AOFF_EXPORT uint64_t aoff_ctx_doorbells_saved(const struct aoff_ctx *ctx)
+{
+	return ctx->doorbells_saved;
 }

@@ -44,6 +44,10 @@ struct aoff_ctx {
 
 	/* System calls made on this context (doorbells, waits). */
 	uint64_t syscalls;
+	/* SQPOLL: submissions the device took without a doorbell. */
+	uint64_t doorbells_saved;
+	int sqpoll;			/* set up with AOFF_SETUP_F_SQPOLL */
+	uint32_t sq_idle_us;		/* as the driver answered */
 
 	uint8_t *data;
 	uint64_t data_bytes;

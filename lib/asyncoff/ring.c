@@ -11,6 +11,9 @@
  *       writing the CQE) before reading CQEs, and store-release the CQ head
  *       after reading them; the driver load-acquires the head before it
  *       reuses those slots.
+ *   SQPOLL  after the store-release of the SQ tail, a full fence, then the
+ *       status word: NEED_WAKEUP set means the device stopped watching and
+ *       needs the doorbell (see aoff_sqpoll_needs_doorbell()).
  */
 #include <errno.h>
 #include <string.h>
@@ -72,6 +75,28 @@ static int aoff_enter(struct aoff_ctx *ctx, uint32_t to_submit,
 	return ret;
 }
 
+/*
+ * SQPOLL, after the SQ tail was published: does the device need the
+ * doorbell to see it?
+ *
+ * The fence is the user-space half of the pair the uapi header draws: the
+ * driver, when it stops watching, sets NEED_WAKEUP, issues smp_mb() and
+ * reads the SQ tail again.  Without a full fence here our tail store could
+ * still sit in the store buffer while we load the status (store->load is
+ * the one reordering even x86 allows): we would read "watching", the
+ * driver would read the old tail, and the SQE would wait forever.  With
+ * both fences at least one side sees the other's store: either we see
+ * NEED_WAKEUP and ring, or the driver sees our tail and consumes it.
+ * A broken context sets NEED_WAKEUP too; BROKEN is tested as well so the
+ * doorbell reports EIO as on any other context.
+ */
+static int aoff_sqpoll_needs_doorbell(const struct aoff_ctx *ctx)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return !!(__atomic_load_n(ctx->k_status, __ATOMIC_RELAXED) &
+		  (AOFF_STATUS_NEED_WAKEUP | AOFF_STATUS_BROKEN));
+}
+
 AOFF_EXPORT int aoff_submit_and_wait(struct aoff_ctx *ctx, unsigned int wait_nr,
 				     int64_t timeout_ns)
 {
@@ -84,6 +109,11 @@ AOFF_EXPORT int aoff_submit_and_wait(struct aoff_ctx *ctx, unsigned int wait_nr,
 		wait_nr = 0;
 	if (!pending && !wait_nr)
 		return 0;	/* nothing to ring the doorbell for */
+	if (ctx->sqpoll && !wait_nr && !aoff_sqpoll_needs_doorbell(ctx)) {
+		/* The device is watching: it takes them by itself. */
+		ctx->doorbells_saved++;
+		return (int)pending;
+	}
 	return aoff_enter(ctx, pending, wait_nr, timeout_ns);
 }
 

@@ -51,6 +51,27 @@ TEST_F(nodev, opts_checked)
 	ASSERT_EQ(-EBUSY, aoff_bridge_init(&big.o));
 }
 
+TEST_F(nodev, sqpoll_opts_checked)
+{
+	struct aoff_bridge_opts o = { .sz = sizeof(o) };
+
+	aoff_bridge_cleanup();
+	o.sq_idle_us = AOFF_SQ_IDLE_MAX_US + 1;
+	ASSERT_EQ(-EINVAL, aoff_bridge_init(&o));
+	/* An idle time for contexts that will not poll: a mistake. */
+	o.sq_idle_us = 10;
+	o.flags = AOFF_BRIDGE_F_NO_SQPOLL;
+	ASSERT_EQ(-EINVAL, aoff_bridge_init(&o));
+	o.flags = 0;
+	o.sq_idle_us = AOFF_SQ_IDLE_MAX_US;
+	o.device = NODEV;
+	ASSERT_EQ(0, aoff_bridge_init(&o));
+	/* No device: the SQPOLL attempt must not hide ENOENT. */
+	errno = 0;
+	ASSERT_EQ(NULL, aoff_bridge_get());
+	ASSERT_EQ(ENOENT, errno);
+}
+
 #ifndef NO_ASYNC_LIB
 static int job(void *arg)
 {

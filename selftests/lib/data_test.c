@@ -5,6 +5,7 @@
  * context whose data area is ordinary memory.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,6 +171,37 @@ TEST(opts_size_checked)
 	errno = 0;
 	EXPECT_EQ(NULL, aoff_ctx_open("/dev/null", &big.o));
 	EXPECT_EQ(EINVAL, errno);
+}
+
+/* SQPOLL options are checked before the device is asked anything. */
+TEST(opts_sqpoll_checked)
+{
+	struct aoff_ctx_opts o = { .sz = sizeof(o) };
+	struct aoff_ctx_opts old = { .sz = offsetof(struct aoff_ctx_opts,
+						    sq_idle_us) };
+
+	o.sq_idle_us = 100;	/* an idle time without SQPOLL */
+	errno = 0;
+	EXPECT_EQ(NULL, aoff_ctx_open("/dev/null", &o));
+	EXPECT_EQ(EINVAL, errno);
+
+	o.flags = AOFF_CTX_F_SQPOLL;
+	o.sq_idle_us = AOFF_SQ_IDLE_MAX_US + 1;
+	errno = 0;
+	EXPECT_EQ(NULL, aoff_ctx_open("/dev/null", &o));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* In range: the opts pass, then /dev/null refuses AOFF_IOC_INFO. */
+	o.sq_idle_us = AOFF_SQ_IDLE_MAX_US;
+	errno = 0;
+	EXPECT_EQ(NULL, aoff_ctx_open("/dev/null", &o));
+	EXPECT_EQ(ENOTTY, errno);
+
+	/* A caller that predates sq_idle_us: its struct ends before it. */
+	old.flags = AOFF_CTX_F_SQPOLL;
+	errno = 0;
+	EXPECT_EQ(NULL, aoff_ctx_open("/dev/null", &old));
+	EXPECT_EQ(ENOTTY, errno);
 }
 
 /* /dev/null is not an asyncoff device: setup fails with its ioctl error. */
