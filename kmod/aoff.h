@@ -11,8 +11,12 @@
  *   aoff_region   the vmalloc_user() memory shared with user space.
  *   aoff_req      one accepted SQE; preallocated, cq_entries per context.
  *
- * Request path:  doorbell (ring.c) -> engine queue (engine.c) -> op handler
- * (ops.c, op_*.c) -> completion posting (ring.c) -> interrupt (irq.c).
+ * Request path:  doorbell (ring.c) or SQ poller (sqpoll.c) -> engine queue
+ * (engine.c) -> op handler (ops.c, op_*.c) -> completion posting (ring.c)
+ * -> interrupt (irq.c).
+ *
+ * Lock order (outer first): dev->cfg_lock, dev->ctx_lock,
+ * dev->sqpoll_lock, ctx->setup_lock, then the spinlocks.
  */
 #ifndef AOFF_H
 #define AOFF_H
@@ -36,6 +40,11 @@ struct aoff_engine;
 
 #define AOFF_MAX_ENGINES	64
 
+/* The SQ poller's period, sysfs sq_poll_usecs (sqpoll.c). */
+#define AOFF_SQ_POLL_USECS_DEFAULT	100
+#define AOFF_SQ_POLL_USECS_MIN		1
+#define AOFF_SQ_POLL_USECS_MAX		100000
+
 /* Module parameters (main.c). */
 extern unsigned int aoff_nr_devices;
 extern unsigned int aoff_max_sq_entries;
@@ -53,6 +62,7 @@ struct aoff_params {
 	u32 coalesce_usecs;	/* longest a CQE waits for its interrupt */
 	u32 fail_every;		/* fail every Nth request, 0 = off */
 	u32 fail_ppm;		/* fail this many per million, 0 = off */
+	u32 sq_poll_usecs;	/* SQ poller period (AOFF_SETUP_F_SQPOLL) */
 };
 
 /* Statistics of a device (sysfs), since the module was loaded. */
@@ -65,6 +75,9 @@ struct aoff_stats {
 	atomic64_t queue_full;	/* doorbells refused with EAGAIN */
 	atomic64_t bytes;	/* input bytes of successful requests */
 	atomic64_t resets;	/* device resets */
+	atomic64_t sq_polled;	/* SQEs the SQ poller consumed (no doorbell) */
+	atomic64_t sq_poll_passes; /* passes of the SQ poller */
+	atomic64_t sq_wakeups;	/* doorbells that restarted SQ watching */
 };
 
 struct aoff_device {
@@ -89,6 +102,19 @@ struct aoff_device {
 	spinlock_t lock;		/* budgets below */
 	unsigned int nr_contexts;
 	u64 mem_bytes;
+
+	/*
+	 * The SQ poller (sqpoll.c): while sqpoll_list is not empty, an
+	 * hrtimer queues sqpoll_work every sq_poll_usecs; one pass holds
+	 * sqpoll_lock from start to end, so whoever takes it off the list
+	 * under that mutex knows the poller will not touch the context again.
+	 */
+	struct mutex sqpoll_lock;	/* sqpoll_list, sqpoll_running */
+	struct list_head sqpoll_list;	/* watched contexts */
+	bool sqpoll_running;		/* timer or work pending or running */
+	struct hrtimer sqpoll_timer;
+	struct work_struct sqpoll_work;
+	struct workqueue_struct *sqpoll_wq;
 };
 
 /*
@@ -152,6 +178,17 @@ struct aoff_ctx {
 	u32 sq_head;		/* private copy of what we publish */
 	u32 accepted;		/* SQEs consumed: CQ slots reserved */
 
+	/*
+	 * SQ polling (AOFF_SETUP_F_SQPOLL; sqpoll.c).  sqpoll and
+	 * sq_idle_ns are fixed at setup.  sq_node is on dev->sqpoll_list
+	 * while the device watches the SQ; it changes only under both
+	 * dev->sqpoll_lock and setup_lock, so either lock makes it stable.
+	 */
+	bool sqpoll;
+	u64 sq_idle_ns;
+	u64 sq_active_ns;	/* last submission or in-flight sighting */
+	struct list_head sq_node;
+
 	/* Completion side. */
 	spinlock_t cq_lock;	/* cq_tail, CQE slots, free list */
 	u32 cq_tail;		/* private copy of what we publish */
@@ -195,6 +232,13 @@ void aoff_device_stall(struct aoff_device *dev, u64 ms);
 extern const struct file_operations aoff_fops;
 void aoff_ctx_set_broken(struct aoff_ctx *ctx);
 
+/* sqpoll.c */
+void aoff_sqpoll_dev_init(struct aoff_device *dev);
+int aoff_sqpoll_dev_start(struct aoff_device *dev);
+void aoff_sqpoll_dev_exit(struct aoff_device *dev);
+void aoff_sqpoll_doorbell(struct aoff_ctx *ctx);
+void aoff_sqpoll_ctx_stop(struct aoff_ctx *ctx);
+
 /* mmap.c */
 int aoff_mmap(struct file *file, struct vm_area_struct *vma);
 int aoff_region_alloc(struct aoff_region *r, u32 sq_entries, u32 cq_entries,
@@ -203,6 +247,9 @@ void aoff_region_free(struct aoff_region *r);
 
 /* ring.c */
 long aoff_ring_enter(struct aoff_ctx *ctx, struct aoff_enter __user *uarg);
+u32 aoff_sq_submit(struct aoff_ctx *ctx, u32 want);
+u32 aoff_sq_ready(struct aoff_ctx *ctx);
+u32 aoff_cq_space(struct aoff_ctx *ctx);
 __poll_t aoff_ring_poll_mask(struct aoff_ctx *ctx);
 void aoff_req_complete(struct aoff_req *req, s32 res);
 

@@ -49,6 +49,7 @@ static int aoff_open(struct inode *inode, struct file *file)
 	spin_lock_init(&ctx->cq_lock);
 	INIT_LIST_HEAD(&ctx->free);
 	init_waitqueue_head(&ctx->wait);
+	INIT_LIST_HEAD(&ctx->sq_node);
 	aoff_engine_ctx_init(ctx);
 	aoff_irq_ctx_init(ctx);
 	ctx->state = AOFF_CTX_NEW;
@@ -106,6 +107,15 @@ static int aoff_release(struct inode *inode, struct file *file)
 	mutex_lock(&dev->ctx_lock);
 	list_del(&ctx->dev_node);
 	mutex_unlock(&dev->ctx_lock);
+	/*
+	 * Then out of the SQ poller's: a pass holds sqpoll_lock throughout,
+	 * so after this it neither submits for us nor looks at us again.
+	 */
+	if (ctx->sqpoll) {
+		mutex_lock(&dev->sqpoll_lock);
+		aoff_sqpoll_ctx_stop(ctx);
+		mutex_unlock(&dev->sqpoll_lock);
+	}
 
 	aoff_engine_ctx_stop(ctx);
 	aoff_irq_ctx_stop(ctx);
@@ -201,6 +211,15 @@ static int aoff_ctx_setup_locked(struct aoff_ctx *ctx, struct aoff_setup *s,
 
 	ctx->sq_entries = s->sq_entries;
 	ctx->cq_entries = s->cq_entries;
+	if (s->flags & AOFF_SETUP_F_SQPOLL) {
+		ctx->sqpoll = true;
+		ctx->sq_idle_ns = (u64)s->sq_idle_us * NSEC_PER_USEC;
+		/*
+		 * Nobody watches until the first doorbell.  No reader yet:
+		 * the release of the state below publishes it with the rest.
+		 */
+		WRITE_ONCE(ctx->region.ctrl->status, AOFF_STATUS_NEED_WAKEUP);
+	}
 	s->off = ctx->region.off;
 	s->size = sizeof(*s);
 	/*
@@ -233,8 +252,16 @@ static long aoff_ioctl_setup(struct aoff_ctx *ctx, struct aoff_setup __user *uar
 	ret = copy_struct_from_user(&s, sizeof(s), uarg, usize);
 	if (ret)
 		return ret;
-	if ((s.flags & ~AOFF_SETUP_F_ALL) || s.flags || s.sq_idle_us)
+	if (s.flags & ~AOFF_SETUP_F_ALL)
 		return -EINVAL;
+	if (!(s.flags & AOFF_SETUP_F_SQPOLL)) {
+		if (s.sq_idle_us)
+			return -EINVAL;
+	} else if (s.sq_idle_us > AOFF_SQ_IDLE_MAX_US) {
+		return -EINVAL;
+	} else if (!s.sq_idle_us) {
+		s.sq_idle_us = AOFF_SQ_IDLE_DEFAULT_US;
+	}
 	for (i = 0; i < ARRAY_SIZE(s.resv); i++)
 		if (s.resv[i])
 			return -EINVAL;
@@ -264,7 +291,8 @@ static long aoff_ioctl_info(struct aoff_ctx *ctx, struct aoff_info __user *uarg)
 	info.size = sizeof(info);
 	info.abi_version = AOFF_ABI_VERSION;
 	info.features = AOFF_FEAT_SINGLE_MMAP | AOFF_FEAT_CQ_RESERVE |
-			AOFF_FEAT_EVENTFD | AOFF_FEAT_HASH_SLOTS;
+			AOFF_FEAT_EVENTFD | AOFF_FEAT_HASH_SLOTS |
+			AOFF_FEAT_SQPOLL;
 	aoff_ops_bitmap(info.ops, ARRAY_SIZE(info.ops));
 	info.max_sq_entries = aoff_max_sq_entries;
 	info.max_cq_entries = aoff_max_cq_entries;
@@ -317,16 +345,22 @@ static __poll_t aoff_poll(struct file *file, struct poll_table_struct *pt)
 /*
  * Marks the context broken: it refuses new work (EIO), poll reports
  * EPOLLERR and the status word says so.  Under setup_lock, so no
- * submission runs concurrently; used by the device reset (fault.c).
+ * submission runs concurrently; used by the device reset (fault.c).  An
+ * SQPOLL context also gets NEED_WAKEUP: nobody watches it any more, so
+ * user space must ring, and the doorbell tells it EIO.
  */
 void aoff_ctx_set_broken(struct aoff_ctx *ctx)
 {
+	u32 status = AOFF_STATUS_BROKEN;
+
 	lockdep_assert_held(&ctx->setup_lock);
 	if (ctx->state != AOFF_CTX_LIVE)
 		return;
 	WRITE_ONCE(ctx->state, AOFF_CTX_BROKEN);
+	if (ctx->sqpoll)
+		status |= AOFF_STATUS_NEED_WAKEUP;
 	/* Pairs with user space's load-acquire of the status. */
-	smp_store_release(&ctx->region.ctrl->status, AOFF_STATUS_BROKEN);
+	smp_store_release(&ctx->region.ctrl->status, status);
 }
 
 const struct file_operations aoff_fops = {

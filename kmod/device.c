@@ -64,6 +64,7 @@ static int aoff_device_init(struct aoff_device *dev, unsigned int index)
 	INIT_LIST_HEAD(&dev->ctxs);
 	snprintf(dev->name, sizeof(dev->name), AOFF_DEV_PREFIX "%u", index);
 	dev->params.coalesce_frames = 1;
+	aoff_sqpoll_dev_init(dev);
 
 	/*
 	 * The engines run on an unbound workqueue whose max_active is the
@@ -75,6 +76,9 @@ static int aoff_device_init(struct aoff_device *dev, unsigned int index)
 				  dev->name);
 	if (!dev->wq)
 		return -ENOMEM;
+	ret = aoff_sqpoll_dev_start(dev);
+	if (ret)
+		goto err_destroy_wq;
 	ret = aoff_device_set_engines(dev, aoff_nr_engines);
 	if (ret)
 		goto err_free_engines;
@@ -90,6 +94,8 @@ static int aoff_device_init(struct aoff_device *dev, unsigned int index)
 
 err_free_engines:
 	aoff_device_free_engines(dev);
+	aoff_sqpoll_dev_exit(dev);
+err_destroy_wq:
 	destroy_workqueue(dev->wq);
 	return ret;
 }
@@ -98,6 +104,7 @@ static void aoff_device_exit(struct aoff_device *dev)
 {
 	misc_deregister(&dev->misc);
 	/* No context is left (each holds a module reference): nothing runs. */
+	aoff_sqpoll_dev_exit(dev);
 	destroy_workqueue(dev->wq);
 	aoff_device_free_engines(dev);
 	mutex_destroy(&dev->ctx_lock);

@@ -43,19 +43,26 @@ void aoff_device_stall(struct aoff_device *dev, u64 ms)
 	mutex_unlock(&dev->ctx_lock);
 }
 
-/* Breaks one context; see aoff_ctx_set_broken(). */
+/*
+ * Breaks one context; see aoff_ctx_set_broken().  sqpoll_lock first (the
+ * lock order): the SQ poller lets go of a broken context at once.
+ */
 static void aoff_ctx_reset(struct aoff_ctx *ctx)
 {
+	struct aoff_device *dev = ctx->dev;
 	bool broke = false;
 
+	mutex_lock(&dev->sqpoll_lock);
 	mutex_lock(&ctx->setup_lock);
 	if (ctx->state == AOFF_CTX_LIVE) {
 		aoff_ctx_set_broken(ctx);
+		aoff_sqpoll_ctx_stop(ctx);
 		/* No submission can come in now: complete what is left. */
 		aoff_engine_ctx_cancel(ctx);
 		broke = true;
 	}
 	mutex_unlock(&ctx->setup_lock);
+	mutex_unlock(&dev->sqpoll_lock);
 	if (broke) {
 		wake_up_interruptible_all(&ctx->wait);
 		aoff_irq_fire(ctx);

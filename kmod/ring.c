@@ -49,21 +49,27 @@ static u32 aoff_cq_pending(struct aoff_ctx *ctx)
 	return tail - aoff_cq_head(ctx, tail);
 }
 
-/* CQ slots not reserved by an accepted request; under setup_lock. */
-static u32 aoff_cq_space(struct aoff_ctx *ctx)
+/*
+ * CQ slots not reserved by an accepted request; under setup_lock (the SQ
+ * poller also calls it without, as a hint it re-checks under the lock).
+ */
+u32 aoff_cq_space(struct aoff_ctx *ctx)
 {
 	/*
 	 * cq_tail only grows under us; an old value gives a lower clamp for
 	 * the head and so a smaller, safe answer.
 	 */
 	u32 head = aoff_cq_head(ctx, READ_ONCE(ctx->cq_tail));
-	u32 used = ctx->accepted - head;
+	u32 used = READ_ONCE(ctx->accepted) - head;
 
 	return used >= ctx->cq_entries ? 0 : ctx->cq_entries - used;
 }
 
-/* SQEs user space has published and we have not consumed, clamped. */
-static u32 aoff_sq_ready(struct aoff_ctx *ctx)
+/*
+ * SQEs user space has published and we have not consumed, clamped; under
+ * setup_lock.
+ */
+u32 aoff_sq_ready(struct aoff_ctx *ctx)
 {
 	/* Pairs with user space's store-release of the tail after the SQEs. */
 	u32 tail = smp_load_acquire(&ctx->region.ctrl->sq_tail);
@@ -115,8 +121,11 @@ static struct aoff_req *aoff_req_get(struct aoff_ctx *ctx)
 	return req;
 }
 
-/* Consumes up to @want SQEs; under setup_lock.  Returns how many. */
-static u32 aoff_sq_submit(struct aoff_ctx *ctx, u32 want)
+/*
+ * Consumes up to @want SQEs; under setup_lock.  Returns how many.  Used by
+ * the doorbell and by the SQ poller (sqpoll.c), with the same admission.
+ */
+u32 aoff_sq_submit(struct aoff_ctx *ctx, u32 want)
 {
 	struct aoff_sqe *sqe;
 	struct aoff_req *req;
@@ -189,6 +198,7 @@ long aoff_ring_enter(struct aoff_ctx *ctx, struct aoff_enter __user *uarg)
 {
 	struct aoff_enter e;
 	u32 submitted = 0;
+	bool rewatch = false;
 	long ret;
 
 	if (copy_from_user(&e, uarg, sizeof(e)))
@@ -215,8 +225,18 @@ long aoff_ring_enter(struct aoff_ctx *ctx, struct aoff_enter __user *uarg)
 				ret = -EAGAIN;
 			}
 		}
+		if (ctx->sqpoll) {
+			/* Activity: the poller's idle time starts again. */
+			WRITE_ONCE(ctx->sq_active_ns, ktime_get_ns());
+			/* Stable under setup_lock (see struct aoff_ctx). */
+			rewatch = list_empty(&ctx->sq_node);
+		}
 	}
 	mutex_unlock(&ctx->setup_lock);
+
+	/* Not watched: make the device watch the SQ again (sqpoll.c). */
+	if (rewatch)
+		aoff_sqpoll_doorbell(ctx);
 
 	if (!ret && e.min_complete)
 		ret = aoff_cq_wait(ctx, &e);

@@ -121,6 +121,15 @@ static struct aoff_param_attr aoff_attr_fail_ppm = {
 	.max	= 1000000,
 };
 
+static struct aoff_param_attr aoff_attr_sq_poll_usecs = {
+	.dattr	= __ATTR(sq_poll_usecs, 0644, aoff_param_show,
+			 aoff_param_store),
+	.off	= offsetof(struct aoff_params, sq_poll_usecs),
+	.size	= sizeof_field(struct aoff_params, sq_poll_usecs),
+	.min	= AOFF_SQ_POLL_USECS_MIN,
+	.max	= AOFF_SQ_POLL_USECS_MAX,
+};
+
 static ssize_t engines_show(struct device *d, struct device_attribute *attr,
 			    char *buf)
 {
@@ -205,6 +214,10 @@ static struct aoff_stat_attr aoff_stat_attrs[] = {
 	AOFF_STAT_INIT(queue_full, offsetof(struct aoff_stats, queue_full)),
 	AOFF_STAT_INIT(bytes, offsetof(struct aoff_stats, bytes)),
 	AOFF_STAT_INIT(resets, offsetof(struct aoff_stats, resets)),
+	AOFF_STAT_INIT(sq_polled, offsetof(struct aoff_stats, sq_polled)),
+	AOFF_STAT_INIT(sq_poll_passes,
+		       offsetof(struct aoff_stats, sq_poll_passes)),
+	AOFF_STAT_INIT(sq_wakeups, offsetof(struct aoff_stats, sq_wakeups)),
 };
 
 static ssize_t in_flight_show(struct device *d, struct device_attribute *attr,
@@ -235,6 +248,7 @@ static struct attribute *aoff_dev_attrs[] = {
 	&aoff_attr_coalesce_usecs.dattr.attr,
 	&aoff_attr_fail_every.dattr.attr,
 	&aoff_attr_fail_ppm.dattr.attr,
+	&aoff_attr_sq_poll_usecs.dattr.attr,
 	&dev_attr_stall_ms.attr,
 	&dev_attr_reset.attr,
 	&aoff_stat_attrs[0].dattr.attr,
@@ -245,6 +259,9 @@ static struct attribute *aoff_dev_attrs[] = {
 	&aoff_stat_attrs[5].dattr.attr,
 	&aoff_stat_attrs[6].dattr.attr,
 	&aoff_stat_attrs[7].dattr.attr,
+	&aoff_stat_attrs[8].dattr.attr,
+	&aoff_stat_attrs[9].dattr.attr,
+	&aoff_stat_attrs[10].dattr.attr,
 	&dev_attr_in_flight.attr,
 	&dev_attr_contexts.attr,
 	NULL,

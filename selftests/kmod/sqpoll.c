@@ -1,0 +1,634 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Submission without a doorbell (AOFF_SETUP_F_SQPOLL): setup validation,
+ * the feature bit, NEED_WAKEUP at setup, SQEs consumed with no ioctl while
+ * the device watches, NEED_WAKEUP back after the idle time, a race stress
+ * of the NEED_WAKEUP handshake, a full CQ, reset, close and rmmod while
+ * watched, and the sq_poll_usecs attribute.
+ *
+ * User space follows the uapi header's protocol exactly: store-release the
+ * SQ tail, a full fence, load the status, and ring (AOFF_IOC_ENTER) only
+ * when NEED_WAKEUP is set.  Completions are waited for with poll(), never
+ * with the doorbell, so a lost SQE shows up as a request that never
+ * completes.
+ */
+#include <poll.h>
+#include <sched.h>
+#include <sys/syscall.h>
+
+#include "kselftest_harness.h"
+#include "aoff_test.h"
+
+#define MODNAME "asyncoff"
+
+static int sq_setup(int fd, struct aoff_setup *s, uint32_t flags,
+		    uint32_t idle_us, uint32_t sq, uint32_t cq)
+{
+	memset(s, 0, sizeof(*s));
+	s->size = sizeof(*s);
+	s->flags = flags;
+	s->sq_idle_us = idle_us;
+	s->sq_entries = sq;
+	s->cq_entries = cq;
+	s->data_bytes = 4096;
+	return (int)aoff_ioctl(fd, AOFF_IOC_SETUP, s);
+}
+
+/* An SQPOLL ring; enters counts the doorbells the protocol needed. */
+struct sq_ring {
+	struct aoff_ring r;
+	unsigned int enters;
+};
+
+static int sq_ring_init(struct sq_ring *q, uint32_t idle_us, uint32_t sq,
+			uint32_t cq)
+{
+	int ret;
+
+	memset(q, 0, sizeof(*q));
+	q->r.fd = aoff_open();
+	if (q->r.fd < 0)
+		return q->r.fd;
+	ret = sq_setup(q->r.fd, &q->r.s, AOFF_SETUP_F_SQPOLL, idle_us, sq, cq);
+	if (!ret)
+		ret = aoff_ring_map(&q->r);
+	if (ret) {
+		close(q->r.fd);
+		q->r.fd = -1;
+	}
+	return ret;
+}
+
+static uint32_t sq_status(struct sq_ring *q)
+{
+	return __atomic_load_n(q->r.status, __ATOMIC_ACQUIRE);
+}
+
+/* A plain doorbell (no wait); the count of SQEs it consumed or -errno. */
+static int sq_ring_bell(struct sq_ring *q)
+{
+	struct aoff_enter e;
+
+	memset(&e, 0, sizeof(e));
+	e.to_submit = q->r.s.sq_entries;
+	q->enters++;
+	return (int)aoff_ioctl(q->r.fd, AOFF_IOC_ENTER, &e);
+}
+
+/*
+ * Publishes the written SQEs the SQPOLL way.  Returns 0, or the doorbell's
+ * -errno when one was needed and failed (EAGAIN is fine: the device
+ * watches again and takes the SQEs when the CQ drains).
+ */
+static int sq_publish(struct sq_ring *q)
+{
+	int ret;
+
+	/* Release: the SQEs are written before the tail that covers them. */
+	__atomic_store_n(q->r.sq_tail, q->r.sqe_tail, __ATOMIC_RELEASE);
+	/*
+	 * Full fence: pairs with the kernel's smp_mb() between setting
+	 * NEED_WAKEUP and loading the tail.  Without it the status load
+	 * could pass the tail store and both sides would miss each other.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!(__atomic_load_n(q->r.status, __ATOMIC_RELAXED) &
+	      AOFF_STATUS_NEED_WAKEUP))
+		return 0;
+	ret = sq_ring_bell(q);
+	return ret < 0 && ret != -EAGAIN ? ret : 0;
+}
+
+/* Waits with poll() (no doorbell) until n CQEs are pending; 0 or -ETIME. */
+static int sq_wait_cqes(struct sq_ring *q, uint32_t n, int timeout_ms)
+{
+	struct pollfd p = { .fd = q->r.fd, .events = POLLIN };
+	uint64_t end = aoff_now_ns() + (uint64_t)timeout_ms * 1000000;
+
+	while (aoff_cq_ready(&q->r) < n) {
+		if (aoff_now_ns() > end)
+			return -ETIME;
+		poll(&p, 1, 10);
+	}
+	return 0;
+}
+
+static void sq_ring_exit(struct sq_ring *q)
+{
+	aoff_ring_exit(&q->r);
+}
+
+/* Polls the status word for NEED_WAKEUP == want, up to timeout_ms. */
+static int sq_wait_wakeup(struct sq_ring *q, int want, int timeout_ms)
+{
+	uint64_t end = aoff_now_ns() + (uint64_t)timeout_ms * 1000000;
+
+	for (;;) {
+		if (!!(sq_status(q) & AOFF_STATUS_NEED_WAKEUP) == want)
+			return 0;
+		if (aoff_now_ns() > end)
+			return -ETIME;
+		usleep(200);
+	}
+}
+
+TEST(setup_validation)
+{
+	struct aoff_setup s;
+	int fd;
+
+	AOFF_REQUIRE_DEVICE(_metadata);
+	fd = aoff_open();
+	ASSERT_LE(0, fd);
+	/* Unknown flag bits, an idle time without the flag, too long. */
+	EXPECT_EQ(-EINVAL, sq_setup(fd, &s, 1U << 1, 0, 8, 0));
+	EXPECT_EQ(-EINVAL, sq_setup(fd, &s, AOFF_SETUP_F_SQPOLL | (1U << 31),
+				    0, 8, 0));
+	EXPECT_EQ(-EINVAL, sq_setup(fd, &s, 0, 5, 8, 0));
+	EXPECT_EQ(-EINVAL, sq_setup(fd, &s, AOFF_SETUP_F_SQPOLL,
+				    AOFF_SQ_IDLE_MAX_US + 1, 8, 0));
+	EXPECT_EQ(-EINVAL, sq_setup(fd, &s, AOFF_SETUP_F_SQPOLL, UINT32_MAX,
+				    8, 0));
+	/* Failed setups leave the context new: the maximum is accepted. */
+	ASSERT_EQ(0, sq_setup(fd, &s, AOFF_SETUP_F_SQPOLL,
+			      AOFF_SQ_IDLE_MAX_US, 8, 0));
+	EXPECT_EQ(AOFF_SQ_IDLE_MAX_US, s.sq_idle_us);
+	EXPECT_EQ(AOFF_SETUP_F_SQPOLL, s.flags);
+	EXPECT_EQ(-EBUSY, sq_setup(fd, &s, AOFF_SETUP_F_SQPOLL, 0, 8, 0));
+	close(fd);
+
+	/* 0 means the default, written back. */
+	fd = aoff_open();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sq_setup(fd, &s, AOFF_SETUP_F_SQPOLL, 0, 8, 0));
+	EXPECT_EQ(AOFF_SQ_IDLE_DEFAULT_US, s.sq_idle_us);
+	close(fd);
+
+	fd = aoff_open();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sq_setup(fd, &s, AOFF_SETUP_F_SQPOLL, 1, 8, 0));
+	EXPECT_EQ(1, s.sq_idle_us);
+	close(fd);
+
+	/* Without the flag: 0 in use. */
+	fd = aoff_open();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sq_setup(fd, &s, 0, 0, 8, 0));
+	EXPECT_EQ(0, s.sq_idle_us);
+	close(fd);
+}
+
+TEST(info_feature)
+{
+	struct aoff_info info;
+	int fd;
+
+	AOFF_REQUIRE_DEVICE(_metadata);
+	fd = aoff_open();
+	ASSERT_LE(0, fd);
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	ASSERT_EQ(0, aoff_ioctl(fd, AOFF_IOC_INFO, &info));
+	EXPECT_TRUE(info.features & AOFF_FEAT_SQPOLL);
+	close(fd);
+}
+
+TEST(need_wakeup_at_setup)
+{
+	struct aoff_ring plain;
+	struct sq_ring q;
+
+	AOFF_REQUIRE_DEVICE(_metadata);
+	ASSERT_EQ(0, sq_ring_init(&q, 0, 8, 0));
+	EXPECT_EQ(AOFF_STATUS_NEED_WAKEUP, sq_status(&q));
+	/* Nobody watches before the first doorbell: SQEs stay put. */
+	ASSERT_NE(NULL, aoff_prep_nop(&q.r, 1));
+	__atomic_store_n(q.r.sq_tail, q.r.sqe_tail, __ATOMIC_RELEASE);
+	usleep(20000);
+	EXPECT_EQ(0, __atomic_load_n(q.r.sq_head, __ATOMIC_ACQUIRE));
+	EXPECT_EQ(1, sq_ring_bell(&q));
+	EXPECT_EQ(0, sq_wait_cqes(&q, 1, 5000));
+	sq_ring_exit(&q);
+
+	/* A context without the flag never sees the bit. */
+	ASSERT_EQ(0, aoff_ring_init(&plain, 8, 0, 4096));
+	EXPECT_EQ(0, __atomic_load_n(plain.status, __ATOMIC_ACQUIRE));
+	aoff_ring_exit(&plain);
+}
+
+FIXTURE(sqpoll) {
+	struct sq_ring q;
+	long long saved[AOFF_NPARAMS];
+	long long poll_usecs;
+	int root;
+};
+
+FIXTURE_SETUP(sqpoll)
+{
+	self->q.r.fd = -1;
+	AOFF_REQUIRE_DEVICE(_metadata);
+	self->root = !geteuid();
+	if (self->root) {
+		aoff_params_save(self->saved);
+		self->poll_usecs = aoff_sysfs_get("sq_poll_usecs");
+	}
+}
+
+FIXTURE_TEARDOWN(sqpoll)
+{
+	sq_ring_exit(&self->q);
+	if (self->root) {
+		aoff_params_restore(self->saved);
+		if (self->poll_usecs > 0)
+			aoff_sysfs_set("sq_poll_usecs", self->poll_usecs);
+	}
+}
+
+#define NEED_ROOT()							\
+	do {								\
+		if (!self->root)					\
+			SKIP(return, "needs root to write sysfs");	\
+	} while (0)
+
+TEST_F(sqpoll, no_doorbell_while_watched)
+{
+	static struct aoff_cqe c[64];
+	long long polled0 = aoff_sysfs_get("sq_polled");
+	long long wake0 = aoff_sysfs_get("sq_wakeups");
+	unsigned int round, i, done = 0;
+	uint64_t seen = 0;
+
+	/* The longest idle time: the device keeps watching between rounds. */
+	ASSERT_EQ(0, sq_ring_init(&self->q, AOFF_SQ_IDLE_MAX_US, 16, 64));
+	/* One doorbell with nothing to submit starts the watching. */
+	ASSERT_EQ(0, sq_ring_bell(&self->q));
+	EXPECT_EQ(0, sq_status(&self->q) & AOFF_STATUS_NEED_WAKEUP);
+	EXPECT_EQ(wake0 + 1, aoff_sysfs_get("sq_wakeups"));
+	self->q.enters = 0;
+
+	for (round = 0; round < 25; round++) {
+		for (i = 0; i < 8; i++)
+			ASSERT_NE(NULL, aoff_prep_nop(&self->q.r, round * 8 + i));
+		ASSERT_EQ(0, sq_publish(&self->q));
+		ASSERT_EQ(0, sq_wait_cqes(&self->q, 8, 5000))
+			TH_LOG("round %u: the poller did not consume", round);
+		ASSERT_EQ(8, aoff_reap(&self->q.r, c, 64));
+		for (i = 0; i < 8; i++) {
+			EXPECT_EQ(0, c[i].res);
+			seen |= 1ull << (c[i].user_data % 64);
+		}
+		done += 8;
+	}
+	EXPECT_EQ(0, self->q.enters) TH_LOG("doorbells for %u requests", done);
+	EXPECT_EQ(~0ull, seen);
+	EXPECT_LE(polled0 + done, aoff_sysfs_get("sq_polled"));
+	EXPECT_EQ(0, sq_status(&self->q) & AOFF_STATUS_NEED_WAKEUP);
+}
+
+TEST_F(sqpoll, idle_sets_need_wakeup)
+{
+	long long polled0 = aoff_sysfs_get("sq_polled");
+	long long passes0 = aoff_sysfs_get("sq_poll_passes");
+	struct aoff_cqe c[4];
+	uint64_t t0;
+
+	ASSERT_EQ(0, sq_ring_init(&self->q, 20000, 8, 0));
+	ASSERT_EQ(0, sq_ring_bell(&self->q));
+	EXPECT_EQ(0, sq_status(&self->q) & AOFF_STATUS_NEED_WAKEUP);
+	self->q.enters = 0;
+	ASSERT_NE(NULL, aoff_prep_nop(&self->q.r, 7));
+	ASSERT_NE(NULL, aoff_prep_nop(&self->q.r, 8));
+	ASSERT_EQ(0, sq_publish(&self->q));
+	if (self->q.enters) {
+		/* The poller gave up before we published (a very slow VM). */
+		TH_LOG("the device stopped watching within 20 ms");
+	}
+	ASSERT_EQ(0, sq_wait_cqes(&self->q, 2, 5000));
+	ASSERT_EQ(2, aoff_reap(&self->q.r, c, 4));
+	t0 = aoff_now_ns();
+	/* Nothing in flight, nothing submitted: the bit comes back. */
+	ASSERT_EQ(0, sq_wait_wakeup(&self->q, 1, 2000));
+	TH_LOG("NEED_WAKEUP after %llu us",
+	       (unsigned long long)(aoff_now_ns() - t0) / 1000);
+	if (!self->q.enters)
+		EXPECT_LE(polled0 + 2, aoff_sysfs_get("sq_polled"));
+	EXPECT_LT(passes0, aoff_sysfs_get("sq_poll_passes"));
+	EXPECT_EQ(0, sq_status(&self->q) & AOFF_STATUS_BROKEN);
+
+	/* Unwatched, a published SQE stays until the doorbell. */
+	ASSERT_NE(NULL, aoff_prep_nop(&self->q.r, 9));
+	__atomic_store_n(self->q.r.sq_tail, self->q.r.sqe_tail,
+			 __ATOMIC_RELEASE);
+	usleep(20000);
+	EXPECT_EQ(2, __atomic_load_n(self->q.r.sq_head, __ATOMIC_ACQUIRE));
+	EXPECT_EQ(1, sq_ring_bell(&self->q));
+	EXPECT_EQ(0, sq_wait_cqes(&self->q, 1, 5000));
+}
+
+TEST_F(sqpoll, idle_waits_for_in_flight)
+{
+	struct aoff_cqe c;
+
+	NEED_ROOT();
+	/* A request in flight for 100 ms keeps a 1 ms idle context watched. */
+	ASSERT_EQ(0, aoff_sysfs_set("latency_ns", 100000000));
+	ASSERT_EQ(0, sq_ring_init(&self->q, 1000, 8, 0));
+	ASSERT_NE(NULL, aoff_prep_nop(&self->q.r, 1));
+	__atomic_store_n(self->q.r.sq_tail, self->q.r.sqe_tail,
+			 __ATOMIC_RELEASE);
+	ASSERT_EQ(1, sq_ring_bell(&self->q));
+	usleep(50000);
+	if (aoff_cq_ready(&self->q.r) == 0)
+		EXPECT_EQ(0, sq_status(&self->q) & AOFF_STATUS_NEED_WAKEUP);
+	ASSERT_EQ(0, sq_wait_cqes(&self->q, 1, 5000));
+	ASSERT_EQ(1, aoff_reap(&self->q.r, &c, 1));
+	EXPECT_EQ(0, sq_wait_wakeup(&self->q, 1, 2000));
+}
+
+/*
+ * The handshake under fire: a tiny idle time, a fast poller and random
+ * pauses around the idle time, so the device keeps stopping to watch
+ * while SQEs are published.  Every request must complete without a
+ * doorbell other than the ones NEED_WAKEUP asked for.
+ */
+TEST_F(sqpoll, race_stress)
+{
+	enum { TOTAL = 6000, DEPTH = 8 };
+	static uint8_t seen[TOTAL];
+	struct aoff_cqe c[64];
+	long long polled0 = aoff_sysfs_get("sq_polled");
+	unsigned int next = 0, done = 0, i, n;
+	unsigned int seed = (unsigned int)aoff_now_ns();
+	uint64_t last_progress;
+
+	NEED_ROOT();
+	ASSERT_EQ(0, aoff_sysfs_set("sq_poll_usecs", 10));
+	ASSERT_EQ(0, sq_ring_init(&self->q, 100, 16, 64));
+	TH_LOG("seed %u", seed);
+	memset(seen, 0, sizeof(seen));
+	last_progress = aoff_now_ns();
+	while (done < TOTAL) {
+		/* A burst of 1..DEPTH requests, as the queue allows. */
+		n = 1 + rand_r(&seed) % DEPTH;
+		for (i = 0; i < n && next < TOTAL && next - done < DEPTH; i++)
+			ASSERT_NE(NULL, aoff_prep_nop(&self->q.r, next++));
+		ASSERT_EQ(0, sq_publish(&self->q));
+		/* Pause 0..~200 us: around the idle time and the period. */
+		switch (rand_r(&seed) % 4) {
+		case 0:
+			break;
+		case 1:
+			sched_yield();
+			break;
+		default:
+			usleep(rand_r(&seed) % 200);
+		}
+		n = aoff_reap(&self->q.r, c, 64);
+		for (i = 0; i < n; i++) {
+			ASSERT_LT(c[i].user_data, TOTAL);
+			ASSERT_EQ(0, seen[c[i].user_data]++);
+			EXPECT_EQ(0, c[i].res);
+		}
+		done += n;
+		if (n)
+			last_progress = aoff_now_ns();
+		if (done < TOTAL && (next - done == DEPTH || next == TOTAL)) {
+			/* Full: wait (poll, not the doorbell) for one CQE. */
+			ASSERT_EQ(0, sq_wait_cqes(&self->q, 1, 3000))
+				TH_LOG("lost: %u published, %u done, head %u, status %#x",
+				       next, done,
+				       __atomic_load_n(self->q.r.sq_head,
+						       __ATOMIC_ACQUIRE),
+				       sq_status(&self->q));
+		}
+		ASSERT_LT(aoff_now_ns() - last_progress, 3000000000ull);
+	}
+	TH_LOG("%u requests, %u doorbells, %lld polled", TOTAL, self->q.enters,
+	       aoff_sysfs_get("sq_polled") - polled0);
+	/* Both paths ran: the poller took some, the doorbell others. */
+	EXPECT_LT(polled0, aoff_sysfs_get("sq_polled"));
+	EXPECT_LT(0, self->q.enters);
+}
+
+TEST_F(sqpoll, cq_full_drains_later)
+{
+	struct aoff_cqe c[8];
+	unsigned int i;
+
+	/* 20 ms idle: long enough for this test to publish in time. */
+	ASSERT_EQ(0, sq_ring_init(&self->q, 20000, 4, 4));
+	ASSERT_EQ(0, sq_ring_bell(&self->q));
+	self->q.enters = 0;
+	for (i = 0; i < 4; i++)
+		ASSERT_NE(NULL, aoff_prep_nop(&self->q.r, i));
+	ASSERT_EQ(0, sq_publish(&self->q));
+	ASSERT_EQ(0, sq_wait_cqes(&self->q, 4, 5000));
+	/* The CQ is full and unread: the next four must wait. */
+	for (i = 4; i < 8; i++)
+		ASSERT_NE(NULL, aoff_prep_nop(&self->q.r, i));
+	ASSERT_EQ(0, sq_publish(&self->q));
+	usleep(100000);	/* five idle times */
+	EXPECT_EQ(4, __atomic_load_n(self->q.r.sq_head, __ATOMIC_ACQUIRE));
+	/* SQEs are waiting: still watched, although idle for long. */
+	EXPECT_EQ(0, sq_status(&self->q) & AOFF_STATUS_NEED_WAKEUP);
+	ASSERT_EQ(4, aoff_reap(&self->q.r, c, 8));
+	/* Room again: taken without a doorbell. */
+	ASSERT_EQ(0, sq_wait_cqes(&self->q, 4, 5000));
+	ASSERT_EQ(4, aoff_reap(&self->q.r, c, 8));
+	for (i = 0; i < 4; i++) {
+		EXPECT_EQ(4 + i, c[i].user_data);
+		EXPECT_EQ(0, c[i].res);
+	}
+	EXPECT_EQ(0, self->q.enters);
+}
+
+TEST_F(sqpoll, reset_while_watched)
+{
+	struct aoff_cqe c[8];
+	struct sq_ring fresh;
+	unsigned int i, n;
+
+	NEED_ROOT();
+	ASSERT_EQ(0, aoff_sysfs_set("latency_ns", 200000000));
+	ASSERT_EQ(0, sq_ring_init(&self->q, AOFF_SQ_IDLE_MAX_US, 8, 0));
+	ASSERT_EQ(0, sq_ring_bell(&self->q));
+	for (i = 0; i < 4; i++)
+		ASSERT_NE(NULL, aoff_prep_nop(&self->q.r, i));
+	ASSERT_EQ(0, sq_publish(&self->q));
+	/* Wait until the poller has them in flight. */
+	for (i = 0; i < 1000 && aoff_sq_pending(&self->q.r); i++)
+		usleep(1000);
+	ASSERT_EQ(0, aoff_sq_pending(&self->q.r));
+	EXPECT_EQ(0, sq_status(&self->q) & AOFF_STATUS_NEED_WAKEUP);
+
+	ASSERT_EQ(0, aoff_sysfs_write("reset", "1"));
+	EXPECT_EQ(AOFF_STATUS_BROKEN | AOFF_STATUS_NEED_WAKEUP,
+		  sq_status(&self->q));
+	ASSERT_EQ(0, sq_wait_cqes(&self->q, 4, 5000));
+	n = aoff_reap(&self->q.r, c, 8);
+	ASSERT_EQ(4, n);
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(-ECANCELED, c[i].res);
+	/* The protocol rings (NEED_WAKEUP) and learns EIO. */
+	ASSERT_NE(NULL, aoff_prep_nop(&self->q.r, 9));
+	EXPECT_EQ(-EIO, sq_publish(&self->q));
+	usleep(20000);
+	EXPECT_EQ(4, __atomic_load_n(self->q.r.sq_head, __ATOMIC_ACQUIRE));
+
+	/* A context opened after the reset works, watched or not. */
+	ASSERT_EQ(0, aoff_sysfs_set("latency_ns", 0));
+	ASSERT_EQ(0, sq_ring_init(&fresh, 0, 8, 0));
+	ASSERT_NE(NULL, aoff_prep_nop(&fresh.r, 1));
+	ASSERT_EQ(0, sq_publish(&fresh));
+	EXPECT_EQ(1, fresh.enters);
+	EXPECT_EQ(0, sq_wait_cqes(&fresh, 1, 5000));
+	sq_ring_exit(&fresh);
+}
+
+TEST_F(sqpoll, close_while_watched)
+{
+	enum { NR = 8 };
+	struct sq_ring q[NR];
+	unsigned int i, j, k;
+
+	NEED_ROOT();
+	ASSERT_EQ(0, aoff_sysfs_set("sq_poll_usecs", 5));
+	for (k = 0; k < 20; k++) {
+		/* Some in flight for a while, some still being published. */
+		ASSERT_EQ(0, aoff_sysfs_set("latency_ns", k & 1 ? 5000000 : 0));
+		for (i = 0; i < NR; i++) {
+			ASSERT_EQ(0, sq_ring_init(&q[i], AOFF_SQ_IDLE_MAX_US,
+						  16, 0));
+			ASSERT_EQ(0, sq_ring_bell(&q[i]));
+			for (j = 0; j < 16; j++)
+				ASSERT_NE(NULL, aoff_prep_nop(&q[i].r, j));
+			ASSERT_EQ(0, sq_publish(&q[i]));
+		}
+		for (i = 0; i < NR; i++) {
+			/* Alternate which goes first: the fd or the mapping. */
+			if ((i + k) & 1) {
+				close(q[i].r.fd);
+				q[i].r.fd = -1;
+			}
+			sq_ring_exit(&q[i]);
+		}
+	}
+	/* The device still works. */
+	ASSERT_EQ(0, aoff_sysfs_set("latency_ns", 0));
+	ASSERT_EQ(0, sq_ring_init(&self->q, 0, 8, 0));
+	ASSERT_NE(NULL, aoff_prep_nop(&self->q.r, 1));
+	ASSERT_EQ(0, sq_publish(&self->q));
+	EXPECT_EQ(0, sq_wait_cqes(&self->q, 1, 5000));
+}
+
+TEST_F(sqpoll, sysfs_sq_poll_usecs)
+{
+	NEED_ROOT();
+	ASSERT_LE(1, self->poll_usecs);
+	ASSERT_GE(100000, self->poll_usecs);
+	EXPECT_EQ(-EINVAL, aoff_sysfs_write("sq_poll_usecs", "0"));
+	EXPECT_EQ(-EINVAL, aoff_sysfs_write("sq_poll_usecs", "100001"));
+	EXPECT_EQ(-EINVAL, aoff_sysfs_write("sq_poll_usecs", "-1"));
+	EXPECT_EQ(-EINVAL, aoff_sysfs_write("sq_poll_usecs", "abc"));
+	EXPECT_EQ(self->poll_usecs, aoff_sysfs_get("sq_poll_usecs"));
+	EXPECT_EQ(0, aoff_sysfs_write("sq_poll_usecs", "1\n"));
+	EXPECT_EQ(1, aoff_sysfs_get("sq_poll_usecs"));
+	EXPECT_EQ(0, aoff_sysfs_set("sq_poll_usecs", 100000));
+	EXPECT_EQ(100000, aoff_sysfs_get("sq_poll_usecs"));
+	/* Read-only statistics. */
+	EXPECT_EQ(-EACCES, aoff_sysfs_write("sq_polled", "0"));
+	EXPECT_LE(0, aoff_sysfs_get("sq_poll_passes"));
+	EXPECT_LE(0, aoff_sysfs_get("sq_wakeups"));
+}
+
+/* A slow poller still serves: 100 ms period, SQEs taken a period later. */
+TEST_F(sqpoll, slow_period)
+{
+	uint64_t t0;
+
+	NEED_ROOT();
+	ASSERT_EQ(0, aoff_sysfs_set("sq_poll_usecs", 100000));
+	ASSERT_EQ(0, sq_ring_init(&self->q, AOFF_SQ_IDLE_MAX_US, 8, 0));
+	ASSERT_EQ(0, sq_ring_bell(&self->q));
+	self->q.enters = 0;
+	ASSERT_NE(NULL, aoff_prep_nop(&self->q.r, 1));
+	t0 = aoff_now_ns();
+	ASSERT_EQ(0, sq_publish(&self->q));
+	ASSERT_EQ(0, sq_wait_cqes(&self->q, 1, 5000));
+	EXPECT_EQ(0, self->q.enters);
+	EXPECT_GT(200000000ull, aoff_now_ns() - t0);
+}
+
+static int delete_module(const char *name, int flags)
+{
+	return syscall(SYS_delete_module, name, flags) ? -errno : 0;
+}
+
+static int load_module(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Last (it reloads the module), hence a fixture of its own, declared last:
+ * the harness runs fixtures in order.  Close watched contexts, unload.
+ */
+FIXTURE(zz_unload) {
+	int unused;
+};
+
+FIXTURE_SETUP(zz_unload)
+{
+}
+
+FIXTURE_TEARDOWN(zz_unload)
+{
+}
+
+TEST_F(zz_unload, rmmod_after_close_while_watched)
+{
+	enum { NR = 4 };
+	const char *mod = getenv("AOFF_MODULE");
+	struct sq_ring q[NR];
+	unsigned int i, j;
+	int ret = -EBUSY;
+
+	AOFF_REQUIRE_DEVICE(_metadata);
+	if (!mod || geteuid())
+		SKIP(return, "needs root and AOFF_MODULE (the QEMU runner)");
+	ASSERT_EQ(0, aoff_sysfs_set("sq_poll_usecs", 5));
+	for (i = 0; i < NR; i++) {
+		ASSERT_EQ(0, sq_ring_init(&q[i], AOFF_SQ_IDLE_MAX_US, 8, 0));
+		ASSERT_EQ(0, sq_ring_bell(&q[i]));
+		for (j = 0; j < 8; j++)
+			ASSERT_NE(NULL, aoff_prep_nop(&q[i].r, j));
+		ASSERT_EQ(0, sq_publish(&q[i]));
+	}
+	for (i = 0; i < NR; i++)
+		sq_ring_exit(&q[i]);
+	for (i = 0; i < 50 && ret; i++) {
+		ret = delete_module(MODNAME, O_NONBLOCK);
+		if (ret)
+			usleep(20000);
+	}
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, load_module(mod));
+	for (i = 0; i < 100 && !aoff_have_device(); i++)
+		usleep(10000);
+	ASSERT_TRUE(aoff_have_device());
+	/* The reloaded driver watches from a clean state. */
+	EXPECT_EQ(100, aoff_sysfs_get("sq_poll_usecs"));
+	ASSERT_EQ(0, sq_ring_init(&q[0], 0, 8, 0));
+	ASSERT_NE(NULL, aoff_prep_nop(&q[0].r, 1));
+	ASSERT_EQ(0, sq_publish(&q[0]));
+	EXPECT_EQ(0, sq_wait_cqes(&q[0], 1, 5000));
+	sq_ring_exit(&q[0]);
+}
+
+TEST_HARNESS_MAIN
