@@ -71,8 +71,9 @@ struct async_wait_ctx_st;
  *		keep 10,000 wait ctxs affordable (about 28 KiB each).
  * @flags:	AOFF_BRIDGE_F_*; unknown bits: -EINVAL.
  * @sq_idle_us:	SQPOLL contexts: how long the device keeps watching an
- *		idle SQ (0: the driver's default; at most AOFF_SQ_IDLE_MAX_US,
- *		else -EINVAL).  Must be 0 with AOFF_BRIDGE_F_NO_SQPOLL.
+ *		idle SQ (0: AOFF_BRIDGE_DEFAULT_SQ_IDLE_US; at most
+ *		AOFF_SQ_IDLE_MAX_US, else -EINVAL).  Must be 0 with
+ *		AOFF_BRIDGE_F_NO_SQPOLL.
  */
 struct aoff_bridge_opts {
 	size_t sz;
@@ -102,6 +103,13 @@ struct aoff_bridge_opts {
 
 #define AOFF_BRIDGE_DEFAULT_SQ		16
 #define AOFF_BRIDGE_DEFAULT_DATA	(16 * 1024)
+/*
+ * Longer than the driver's default (AOFF_SQ_IDLE_DEFAULT_US): a context is
+ * idle from its job's completion until the application has resumed the
+ * job and started the next operation, which with many jobs is a whole
+ * round of the application's loop.  io_uring's SQPOLL thread idles 1 s.
+ */
+#define AOFF_BRIDGE_DEFAULT_SQ_IDLE_US	20000
 
 /*
  * Set the options before the bridge is first used (-EBUSY after, until

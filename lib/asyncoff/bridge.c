@@ -73,6 +73,8 @@ static void aoff_cfg_defaults(struct aoff_bridge_cfg *cfg)
 		cfg->ctx_opts.sq_entries = AOFF_BRIDGE_DEFAULT_SQ;
 	if (!cfg->ctx_opts.data_bytes)
 		cfg->ctx_opts.data_bytes = AOFF_BRIDGE_DEFAULT_DATA;
+	if (!cfg->sq_idle_us)
+		cfg->sq_idle_us = AOFF_BRIDGE_DEFAULT_SQ_IDLE_US;
 }
 
 AOFF_EXPORT int aoff_bridge_init(const struct aoff_bridge_opts *uopts)
