@@ -52,7 +52,10 @@
  *
  * The two full barriers make sure at least one side sees the other's store,
  * so an SQE is never left unseen.  The doorbell clears NEED_WAKEUP and
- * makes the device watch again.
+ * makes the device watch again.  SQEs the device cannot take yet because
+ * the CQ has no free slot (see the admission rule at struct aoff_enter)
+ * stay in the SQ and keep the device watching: it takes them once user
+ * space has consumed CQEs, with no doorbell.
  */
 #ifndef _UAPI_LINUX_ASYNCOFF_H
 #define _UAPI_LINUX_ASYNCOFF_H
