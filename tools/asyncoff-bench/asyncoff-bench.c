@@ -48,9 +48,26 @@ static void usage(FILE *f)
 		"                   sync: the same call outside a job\n"
 		"  --dispatch WHERE callback mode: loop (aoff_bridge_dispatch in\n"
 		"                   the benchmark's loop, default) or thread\n"
-		"  --op NAME        operation: nop (default), sha256 (job modes)\n"
-		"  --latency NS     set the device model's latency_ns (sysfs)\n"
-		"                   for the run, restored after\n"
+		"  --op NAME        operation: nop (default), sha256, aes-128-cbc,\n"
+		"                   aes-256-cbc (job modes; AES: --size a\n"
+		"                   multiple of 16)\n"
+		"  --compare        the same AES-CBC encryption (--op, default\n"
+		"                   aes-128-cbc) through asyncoff (async jobs,\n"
+		"                   fd mode), OpenSSL's afalg engine (the same\n"
+		"                   async jobs) and software (default provider),\n"
+		"                   for each of --sizes, outputs verified; ratios\n"
+		"  --sizes LIST     compare mode: sizes in bytes, comma-separated\n"
+		"                   (default 16,64,256,1024,4096,16384)\n"
+		"  --plot FILE.svg  write the comparison (or the --sweep) as an\n"
+		"                   SVG chart\n"
+		"Device model settings, set for the run (sysfs) and restored after:\n"
+		"  --latency NS     latency_ns: service time of each request\n"
+		"  --coalesce-frames N  coalesce_frames: completions per interrupt\n"
+		"  --coalesce-usecs US  coalesce_usecs: longest interrupt delay\n"
+		"  --sqpoll on|off  job modes: the bridge's contexts submit\n"
+		"                   without a doorbell while the device watches\n"
+		"                   their SQ (on: the default, when the device\n"
+		"                   can) or with a doorbell each (off)\n"
 		"  --jobs N         requests (ring) or async jobs, each with its\n"
 		"                   own wait ctx and device context, in flight\n"
 		"                   (default 64; 1..10000 and more)\n"
@@ -60,10 +77,37 @@ static void usage(FILE *f)
 		"  --sweep          jobs in flight 1, 4, 16, 64, 256 (job modes:\n"
 		"                   also 1024, 10000) in one table\n"
 		"  --json           one JSON object (an array with --sweep)\n"
-		"  --quiet          no progress line\n"
+		"  --quiet          no progress line (it shows only when stderr\n"
+		"                   is a terminal and a run lasts over a second)\n"
 		"  --help           this text\n"
 		"Fields: ops_per_sec, lat_p50_ns, lat_p99_ns, cpu_ns_per_op,\n"
-		"syscalls_per_op (see Documentation/benchmark.md).\n");
+		"syscalls_per_op (see Documentation/benchmark.md).\n"
+		"--compare needs libcrypto's ASYNC (the afalg engine calls it):\n"
+		"asyncoff-bench runs asyncoff-bench-libcrypto for it.\n");
+}
+
+static int parse_sizes(const char *arg, struct opts *o)
+{
+	const char *p = arg;
+	char *end;
+
+	o->nr_sizes = 0;
+	while (*p) {
+		errno = 0;
+		if (o->nr_sizes == BENCH_MAX_SIZES) {
+			fprintf(stderr, "asyncoff-bench: --sizes: at most %d\n",
+				BENCH_MAX_SIZES);
+			return -1;
+		}
+		o->sizes[o->nr_sizes++] = strtoul(p, &end, 0);
+		if (errno || end == p || (*end && *end != ',')) {
+			fprintf(stderr, "asyncoff-bench: bad --sizes '%s'\n",
+				arg);
+			return -1;
+		}
+		p = *end ? end + 1 : end;
+	}
+	return o->nr_sizes ? 0 : -1;
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -81,6 +125,12 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "sweep", no_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "compare", no_argument, NULL, 'C' },
+		{ "sizes", required_argument, NULL, 'Z' },
+		{ "plot", required_argument, NULL, 'P' },
+		{ "coalesce-frames", required_argument, NULL, 'F' },
+		{ "coalesce-usecs", required_argument, NULL, 'U' },
+		{ "sqpoll", required_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -88,14 +138,17 @@ static int parse(int argc, char **argv, struct opts *o)
 	int c;
 
 	*o = (struct opts){ .dev = "/dev/asyncoff0", .mode = "ring",
-			    .op = "nop", .dispatch = "loop", .latency_ns = -1, .jobs = 64, .contexts = 1,
+			    .op = NULL, .dispatch = "loop", .latency_ns = -1,
+			    .coalesce_frames = -1, .coalesce_usecs = -1,
+			    .sqpoll = -1, .jobs = 64, .contexts = 1,
 			    .seconds = 2.0 };
+	const char *mode = NULL;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		errno = 0;
 		end = (char *)"";
 		switch (c) {
 		case 'd': o->dev = optarg; break;
-		case 'm': o->mode = optarg; break;
+		case 'm': mode = optarg; continue;
 		case 'o': o->op = optarg; break;
 		case 'D': o->dispatch = optarg; continue;
 		case 'L': o->latency_ns = strtoll(optarg, &end, 0); break;
@@ -106,6 +159,22 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'S': o->sweep = 1; continue;
 		case 'J': o->json = 1; continue;
 		case 'q': o->quiet = 1; continue;
+		case 'C': o->compare = 1; continue;
+		case 'P': o->plot = optarg; continue;
+		case 'Z':
+			if (parse_sizes(optarg, o))
+				return -1;
+			continue;
+		case 'F': o->coalesce_frames = strtoll(optarg, &end, 0); break;
+		case 'U': o->coalesce_usecs = strtoll(optarg, &end, 0); break;
+		case 'Q':
+			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
+				fprintf(stderr, "asyncoff-bench: --sqpoll on "
+					"or off\n");
+				return -1;
+			}
+			o->sqpoll = !strcmp(optarg, "on");
+			continue;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
 		}
@@ -117,6 +186,36 @@ static int parse(int argc, char **argv, struct opts *o)
 	if (optind != argc) {
 		fprintf(stderr, "asyncoff-bench: unexpected argument '%s'\n",
 			argv[optind]);
+		return -1;
+	}
+	if (o->compare) {
+		/* Async jobs in fd mode (callback on request), AES-CBC. */
+		o->mode = mode && !strcmp(mode, "callback") ? mode : "fd";
+		o->op = o->op ? o->op : "aes-128-cbc";
+		if (strcmp(o->op, "aes-128-cbc") && strcmp(o->op, "aes-256-cbc")) {
+			fprintf(stderr, "asyncoff-bench: --compare runs "
+				"aes-128-cbc or aes-256-cbc (what afalg offers)\n");
+			return -1;
+		}
+		if (!o->nr_sizes)
+			parse_sizes("16,64,256,1024,4096,16384", o);
+		for (unsigned int i = 0; i < o->nr_sizes; i++) {
+			if (!o->sizes[i] || o->sizes[i] % 16 ||
+			    o->sizes[i] > (1u << 24)) {
+				fprintf(stderr, "asyncoff-bench: --sizes: "
+					"multiples of 16 up to 16 MiB\n");
+				return -1;
+			}
+			if (o->sizes[i] > o->size)
+				o->size = o->sizes[i];	/* data areas */
+		}
+	} else {
+		o->mode = mode ? mode : "ring";
+		o->op = o->op ? o->op : "nop";
+	}
+	if (o->plot && !o->compare && !o->sweep) {
+		fprintf(stderr, "asyncoff-bench: --plot draws --compare or "
+			"--sweep\n");
 		return -1;
 	}
 	if (strcmp(o->mode, "ring") && strcmp(o->mode, "fd") &&
@@ -193,6 +292,8 @@ static int reap(struct bench_ctx *b, uint64_t *stamp, struct hist *h,
 	return (int)n;
 }
 
+static int ring_sqpoll = -1;
+
 static int run_ring(const struct opts *o, unsigned int jobs, struct result *r)
 {
 	struct aoff_ctx_opts co = { .sz = sizeof(co) };
@@ -200,7 +301,7 @@ static int run_ring(const struct opts *o, unsigned int jobs, struct result *r)
 	uint64_t *stamp = calloc(jobs, sizeof(*stamp));
 	struct hist *h = calloc(1, sizeof(*h));
 	struct epoll_event ev, evs[64];
-	uint64_t t0, c0, end, next_progress, epolls = 0, ops = 0;
+	uint64_t t0, c0, end, epolls = 0, ops = 0;
 	unsigned int i, base;
 	int ep = -1, ret = -ENOMEM;
 
@@ -217,12 +318,15 @@ static int run_ring(const struct opts *o, unsigned int jobs, struct result *r)
 		bc[i].target = jobs / o->contexts + (i < jobs % o->contexts);
 		co.sq_entries = bc[i].target;
 		co.data_bytes = o->size ? o->size : 4096;
+		if (o->sqpoll == 1)
+			co.flags = AOFF_CTX_F_SQPOLL;
 		bc[i].ctx = aoff_ctx_open(o->dev, &co);
 		if (!bc[i].ctx) {
 			ret = -errno;
 			goto out;
 		}
 		bc[i].in_off = aoff_data_alloc(bc[i].ctx, o->size);
+		ring_sqpoll = aoff_ctx_sqpoll(bc[i].ctx);
 		if (ep >= 0) {
 			ev.events = EPOLLIN;
 			ev.data.u32 = i;
@@ -243,7 +347,7 @@ static int run_ring(const struct opts *o, unsigned int jobs, struct result *r)
 	t0 = now_ns();
 	c0 = cpu_ns();
 	end = t0 + (uint64_t)(o->seconds * 1e9);
-	next_progress = t0 + 500000000ull;
+	progress_start(o);
 	for (i = 0; i < o->contexts; i++) {
 		ret = refill(&bc[i], stamp, o->size);
 		if (ret)
@@ -255,11 +359,8 @@ static int run_ring(const struct opts *o, unsigned int jobs, struct result *r)
 
 		if (t >= end)
 			break;
-		if (!o->quiet && !o->json && t >= next_progress) {
-			fprintf(stderr, "\r  jobs %-4u %8.0f ops/s ...", jobs,
-				(double)ops / ((double)(t - t0) / 1e9));
-			next_progress = t + 500000000ull;
-		}
+		progress("  ring jobs %-4u %8.0f ops/s ...", jobs,
+			 (double)ops / ((double)(t - t0) / 1e9));
 		for (i = 0; i < o->contexts; i++) {
 			n = reap(&bc[i], stamp, h, &ops);
 			if (n < 0) {
@@ -301,8 +402,7 @@ static int run_ring(const struct opts *o, unsigned int jobs, struct result *r)
 		r->syscalls += aoff_ctx_syscalls(bc[i].ctx);
 	r->p50 = hist_quantile(h, 0.50);
 	r->p99 = hist_quantile(h, 0.99);
-	if (!o->quiet && !o->json)
-		fprintf(stderr, "\r%40s\r", "");
+	progress_end();
 	ret = 0;
 out:
 	for (i = 0; bc && i < o->contexts; i++) {
@@ -317,6 +417,11 @@ out:
 	return ret;
 }
 
+static int sqpoll_state(void)
+{
+	return ring_sqpoll >= 0 ? ring_sqpoll : bench_sqpoll_state();
+}
+
 static double per_op(uint64_t v, uint64_t ops)
 {
 	return ops ? (double)v / (double)ops : 0.0;
@@ -328,75 +433,80 @@ static void print_json(const struct opts *o, const struct result *r)
 	       "\"jobs\":%u,\"contexts\":%u,"
 	       "\"size\":%zu,\"seconds\":%.3f,\"ops\":%llu,"
 	       "\"ops_per_sec\":%.1f,\"lat_p50_ns\":%llu,\"lat_p99_ns\":%llu,"
-	       "\"cpu_ns_per_op\":%.1f,\"syscalls_per_op\":%.4f}",
+	       "\"cpu_ns_per_op\":%.1f,\"syscalls_per_op\":%.4f,"
+	       "\"sqpoll\":%s}",
 	       o->mode, strcmp(o->mode, "ring") ? bench_async_impl : "none",
 	       o->op, r->jobs, r->contexts, r->size, r->secs,
 	       (unsigned long long)r->ops, (double)r->ops / r->secs,
 	       (unsigned long long)r->p50, (unsigned long long)r->p99,
-	       per_op(r->cpu_ns, r->ops), per_op(r->syscalls, r->ops));
+	       per_op(r->cpu_ns, r->ops), per_op(r->syscalls, r->ops),
+	       sqpoll_state() < 0 ? "null" :
+	       sqpoll_state() ? "true" : "false");
 }
 
 static void print_row(const struct result *r)
 {
-	printf("%6u %8u %8zu %12.0f %10llu %10llu %10.0f %10.4f\n",
+	printf("%6u %8u %8zu %12.0f %10llu %10llu %10.0f %10.4f %6s\n",
 	       r->jobs, r->contexts, r->size, (double)r->ops / r->secs,
 	       (unsigned long long)r->p50, (unsigned long long)r->p99,
-	       per_op(r->cpu_ns, r->ops), per_op(r->syscalls, r->ops));
+	       per_op(r->cpu_ns, r->ops), per_op(r->syscalls, r->ops),
+	       sqpoll_state() < 0 ? "-" : sqpoll_state() ? "on" : "off");
 }
 
-/* --latency: the device model's latency_ns, set for the run. */
-static char latency_path[256];
-static char latency_saved[32];
-
-static void latency_restore(void)
+/* --latency, --coalesce-*: set for the run, restored at exit. */
+static int model_set(const struct opts *o)
 {
-	FILE *f = fopen(latency_path, "w");
-
-	if (f) {
-		fputs(latency_saved, f);
-		fclose(f);
-	}
-}
-
-static int latency_set(const char *dev, long long ns)
-{
-	const char *base = strrchr(dev, '/');
-	FILE *f;
-
-	snprintf(latency_path, sizeof(latency_path),
-		 "/sys/class/misc/%s/latency_ns", base ? base + 1 : dev);
-	f = fopen(latency_path, "r");
-	if (!f || !fgets(latency_saved, sizeof(latency_saved), f)) {
-		fprintf(stderr, "asyncoff-bench: %s: %m\n", latency_path);
-		if (f)
-			fclose(f);
+	if (o->latency_ns >= 0 &&
+	    bench_sysfs_set(o->dev, "latency_ns", o->latency_ns))
 		return -1;
-	}
-	fclose(f);
-	f = fopen(latency_path, "w");
-	if (!f || fprintf(f, "%lld\n", ns) < 0 || fclose(f)) {
-		fprintf(stderr, "asyncoff-bench: cannot set %s\n", latency_path);
+	if (o->coalesce_frames >= 0 &&
+	    bench_sysfs_set(o->dev, "coalesce_frames", o->coalesce_frames))
 		return -1;
-	}
-	atexit(latency_restore);
+	if (o->coalesce_usecs >= 0 &&
+	    bench_sysfs_set(o->dev, "coalesce_usecs", o->coalesce_usecs))
+		return -1;
 	return 0;
+}
+
+/* --plot with --sweep: ops/s over jobs in flight, one line. */
+static int plot_sweep(const struct opts *o, const double *x, const double *y,
+		      unsigned int n)
+{
+	struct plot_series s = { .name = o->mode, .n = n, .x = x, .y = y };
+	char title[160];
+	int ret;
+
+	snprintf(title, sizeof(title), "asyncoff-bench --mode %s --op %s, "
+		 "%zu bytes", o->mode, o->op, o->size);
+	ret = bench_plot_svg(o->plot, title, "jobs (requests) in flight",
+			     "operations per second", &s, 1);
+	if (ret)
+		fprintf(stderr, "asyncoff-bench: %s: %s\n", o->plot,
+			strerror(-ret));
+	return ret ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
 	static const unsigned int sweep[] = { 1, 4, 16, 64, 256, 1024, 10000 };
-	unsigned int n = 1, i;
+	double px[16], py[16];
+	unsigned int n = 1, i, np = 0;
 	int ring;
 	struct opts o;
 	struct result r;
 
 	if (parse(argc, argv, &o))
 		return 2;
+	/* Before touching the device: the sibling does it all. */
+	if (o.compare && bench_compare_reexec(argv))
+		return 2;
 	ring = !strcmp(o.mode, "ring");
 	if (!ring && bench_jobs_setup(&o))
 		return 2;
-	if (o.latency_ns >= 0 && latency_set(o.dev, o.latency_ns))
+	if (model_set(&o))
 		return 1;
+	if (o.compare)
+		return bench_compare(&o);
 	if (o.sweep)
 		n = ring ? 5 : sizeof(sweep) / sizeof(sweep[0]);
 	if (o.sweep && !strcmp(o.mode, "sync"))
@@ -405,14 +515,16 @@ int main(int argc, char **argv)
 		printf("[");
 	else if (!o.json)
 		printf("asyncoff-bench: mode %s%s%s, op %s, %zu bytes, %s%s%s%s\n"
-		       "%6s %8s %8s %12s %10s %10s %10s %10s\n",
+		       "%6s %8s %8s %12s %10s %10s %10s %10s %6s\n",
 		       o.mode, strcmp(o.mode, "callback") ? "" : ", dispatch ",
 		       strcmp(o.mode, "callback") ? "" : o.dispatch, o.op,
 		       o.size, o.dev, ring ? "" : ", ASYNC: ",
 		       ring ? "" : bench_async_impl,
-		       o.latency_ns >= 0 ? ", model latency set" : "",
+		       o.latency_ns >= 0 || o.coalesce_frames >= 0 ||
+		       o.coalesce_usecs >= 0 ? ", model settings set" : "",
 		       "jobs", "contexts", "size",
-		       "ops/s", "p50 ns", "p99 ns", "cpu ns/op", "sys/op");
+		       "ops/s", "p50 ns", "p99 ns", "cpu ns/op", "sys/op",
+		       "sqpoll");
 	for (i = 0; i < n; i++) {
 		unsigned int jobs = o.sweep ? sweep[i] : o.jobs;
 		int ret;
@@ -427,6 +539,10 @@ int main(int argc, char **argv)
 				" (is the module loaded? insmod asyncoff.ko)" : "");
 			return 1;
 		}
+		if (np < 16 && r.secs > 0) {
+			px[np] = jobs;
+			py[np++] = (double)r.ops / r.secs;
+		}
 		if (o.json) {
 			printf("%s", i && o.sweep ? "," : "");
 			print_json(&o, &r);
@@ -437,5 +553,5 @@ int main(int argc, char **argv)
 	}
 	if (o.json)
 		printf("%s\n", o.sweep ? "]" : "");
-	return 0;
+	return o.plot ? plot_sweep(&o, px, py, np) : 0;
 }

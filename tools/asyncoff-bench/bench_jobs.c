@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -39,13 +40,53 @@ const char bench_async_impl[] = "asyncoff runtime";
 const char bench_async_impl[] = "libcrypto";
 #endif
 
+/* The AES key and IV every path uses (FIPS 197 / SP 800-38A's). */
+const uint8_t bench_key[32] = {
+	0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
+	0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c,
+	0x60, 0x3d, 0xeb, 0x10, 0x15, 0xca, 0x71, 0xbe,
+	0x2b, 0x73, 0xae, 0xf0, 0x85, 0x7d, 0x77, 0x81,
+};
+const uint8_t bench_iv[16] = {
+	0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
+	0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f,
+};
+
 /*
- * Operations: --op NAME.  A job allocates in_len + out room in its
- * context's data area; the output lies after the input, 64-byte aligned.
+ * The plaintext (a fixed pattern) and the scratch output: grown before
+ * jobs start, never while one runs.
+ */
+static uint8_t *plain, *scratch;
+static size_t plain_len;
+
+const uint8_t *bench_plaintext(size_t size)
+{
+	if (size > plain_len) {
+		uint8_t *p = realloc(plain, size), *s = realloc(scratch, size);
+
+		if (p)
+			plain = p;
+		if (s)
+			scratch = s;
+		if (!p || !s)
+			return NULL;
+		for (size_t i = plain_len; i < size; i++)
+			plain[i] = (uint8_t)(i * 31 + 7);
+		plain_len = size;
+	}
+	return plain;
+}
+
+/*
+ * Operations: --op NAME.  A job allocates room in its context's data area:
+ * [key 32 | IV 16 | pad to 64] for ciphers, the input, then the output
+ * 64-byte aligned.  Cipher jobs copy the plaintext in and the ciphertext
+ * out, as a provider serving an application's buffers does.
  */
 struct bench_op {
 	const char *name;
-	uint32_t out_len;
+	uint32_t out_len;	/* fixed output size; 0: none or in_len */
+	uint32_t key_len;	/* AES-CBC encryption with this key; 0: none */
 	void (*prep)(struct aoff_sqe *sqe, uint64_t off, uint32_t len,
 		     uint64_t out_off);
 };
@@ -74,7 +115,11 @@ static void prep_sha256(struct aoff_sqe *sqe, uint64_t off, uint32_t len,
 static const struct bench_op bench_ops[] = {
 	{ .name = "nop", .prep = prep_nop },
 	{ .name = "sha256", .prep = prep_sha256, .out_len = 32 },
+	{ .name = "aes-128-cbc", .key_len = 16 },
+	{ .name = "aes-256-cbc", .key_len = 32 },
 };
+
+#define CIPHER_HDR	64	/* key 32 + IV 16, padded */
 
 static const struct bench_op *find_op(const char *name)
 {
@@ -89,31 +134,71 @@ struct job_args {
 	uint32_t size;
 };
 
-/* The job: one operation, as a provider's implementation would run it. */
-static int bench_job(void *p)
+struct job_args *bench_job_args(const char *op, uint32_t size)
 {
-	const struct job_args *a = p;
+	struct job_args *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->op = find_op(op);
+	a->size = size;
+	if (!a->op || !bench_plaintext(size < 64 ? 64 : size)) {
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+static uint32_t align64(uint32_t v)
+{
+	return (v + 63) & ~63u;
+}
+
+/* The job: one operation, as a provider's implementation would run it. */
+int bench_job(void *p)
+{
+	const struct bench_call *c = p;
+	const struct job_args *a = c->common;
+	const struct bench_op *op = a->op;
 	struct aoff_bridge_ctx *bc = aoff_bridge_get();
+	uint32_t hdr = op->key_len ? CIPHER_HDR : 0;
+	uint32_t out_len = op->key_len ? a->size : op->out_len;
+	uint32_t in_at, out_at, room;
 	struct aoff_sqe sqe;
 	struct aoff_ctx *dc;
 	int64_t off = 0;
-	uint32_t room;
+	uint8_t *d = NULL;
 	int32_t res;
 	int ret;
 
 	if (!bc)
 		return -errno;
 	dc = aoff_bridge_dev(bc);
-	room = ((a->size + 63) & ~63u) + a->op->out_len;
+	in_at = hdr;
+	out_at = hdr + align64(a->size);
+	room = out_at + out_len;
 	if (room) {
 		off = aoff_data_alloc(dc, room);
 		if (off < 0)
 			return (int)off;
+		d = aoff_data_ptr(dc, (uint64_t)off);
 	}
 	memset(&sqe, 0, sizeof(sqe));
-	a->op->prep(&sqe, (uint64_t)off, a->size,
-		    (uint64_t)off + ((a->size + 63) & ~63u));
+	if (op->key_len) {
+		/* The IV is updated in place: a fresh copy every time. */
+		memcpy(d, bench_key, op->key_len);
+		memcpy(d + 32, bench_iv, sizeof(bench_iv));
+		memcpy(d + in_at, plain, a->size);
+		aoff_prep_aes_cbc(&sqe, 0, 1, (uint64_t)off, op->key_len,
+				  (uint64_t)off + 32, (uint64_t)off + in_at,
+				  a->size, (uint64_t)off + out_at);
+	} else {
+		op->prep(&sqe, (uint64_t)off + in_at, a->size,
+			 (uint64_t)off + out_at);
+	}
 	ret = aoff_bridge_run(bc, &sqe, 1, &res);
+	if (!ret && out_len)
+		memcpy(c->out ? c->out : scratch, d + out_at, out_len);
 	if (room)
 		aoff_data_free(dc, (uint64_t)off);
 	return ret ? ret : 1;
@@ -122,6 +207,7 @@ static int bench_job(void *p)
 struct jslot {
 	ASYNC_JOB *job;
 	ASYNC_WAIT_CTX *w;
+	struct bench_call call;
 	uint64_t t0;
 	int ret;
 	int in_epoll;
@@ -160,34 +246,53 @@ static struct jslot *take_woken(void)
 	return l;
 }
 
+static int sqpoll_state = -1;
+
+int bench_sqpoll_state(void)
+{
+	return sqpoll_state;
+}
+
 int bench_jobs_setup(const struct opts *o)
 {
 	struct aoff_bridge_opts bo = { .sz = sizeof(bo) };
+	const struct bench_op *op = find_op(o->op);
+	size_t room;
 	struct rlimit rl;
 	int ret;
 
-	if (!find_op(o->op)) {
-		fprintf(stderr, "asyncoff-bench: unknown op '%s' (nop, "
-			"sha256)\n", o->op);
+	if (!op) {
+		fprintf(stderr, "asyncoff-bench: unknown op '%s' (nop, sha256, "
+			"aes-128-cbc, aes-256-cbc)\n", o->op);
+		return -EINVAL;
+	}
+	if (op->key_len && (!o->size || o->size % 16)) {
+		fprintf(stderr, "asyncoff-bench: %s needs --size a multiple "
+			"of 16\n", o->op);
 		return -EINVAL;
 	}
 	bo.device = o->dev;
 	bo.sq_entries = 4;
-	bo.data_bytes = ((o->size + 4095) & ~(size_t)4095) + 4096;
+	/* Room for the biggest job: header, input, output, page slack. */
+	room = CIPHER_HDR + 2 * (((o->size + 63) & ~(size_t)63) + 64);
+	bo.data_bytes = ((room + 4095) & ~(size_t)4095) + 4096;
 	if (!strcmp(o->mode, "callback") && strcmp(o->dispatch, "thread"))
 		bo.flags = AOFF_BRIDGE_F_NO_THREAD;
+	/* --sqpoll off: a doorbell per submission; on: the bridge default. */
+	if (!o->sqpoll)
+		bo.flags |= AOFF_BRIDGE_F_NO_SQPOLL;
 	threaded = !strcmp(o->dispatch, "thread");
 	ret = aoff_bridge_init(&bo);
 	if (ret)
 		return ret;
-	/* One fd per job, plus some. */
-	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < o->jobs + 256u) {
-		rl.rlim_cur = o->jobs + 256u;
+	/* One fd per job (two with afalg's eventfd), plus some. */
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < 2 * o->jobs + 256u) {
+		rl.rlim_cur = 2 * o->jobs + 256u;
 		if (rl.rlim_max < rl.rlim_cur)
 			rl.rlim_max = rl.rlim_cur;
 		if (setrlimit(RLIMIT_NOFILE, &rl))
 			fprintf(stderr, "asyncoff-bench: cannot raise "
-				"RLIMIT_NOFILE to %u: %m\n", o->jobs + 256u);
+				"RLIMIT_NOFILE to %u: %m\n", 2 * o->jobs + 256u);
 	}
 	return 0;
 }
@@ -202,7 +307,7 @@ static uint64_t bridge_syscalls(void)
 
 struct jrun {
 	const struct opts *o;
-	struct job_args args;
+	bench_job_fn fn;
 	struct jslot *s;
 	unsigned int n;
 	int ep;
@@ -212,6 +317,24 @@ struct jrun {
 	struct hist *h;
 	struct jslot *retry;	/* callback mode: EAGAIN, resume later */
 };
+
+/* Watch every fd @s's wait ctx has (the bridge's, or an engine's). */
+static int watch_fds(struct jrun *jr, struct jslot *s)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = s };
+	OSSL_ASYNC_FD fds[4];
+	size_t n = 0;
+
+	if (!ASYNC_WAIT_CTX_get_all_fds(s->w, NULL, &n) || !n || n > 4)
+		return -EINVAL;
+	if (!ASYNC_WAIT_CTX_get_all_fds(s->w, fds, &n))
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (epoll_ctl(jr->ep, EPOLL_CTL_ADD, fds[i], &ev))
+			return -errno;
+	s->in_epoll = 1;
+	return 0;
+}
 
 /*
  * Start (or resume) @s's job; when it finishes, count it and start the
@@ -224,8 +347,8 @@ static int jstep(struct jrun *jr, struct jslot *s)
 
 		if (!s->job)
 			s->t0 = now_ns();
-		r = ASYNC_start_job(&s->job, s->w, &s->ret, bench_job,
-				    &jr->args, sizeof(jr->args));
+		r = ASYNC_start_job(&s->job, s->w, &s->ret, jr->fn, &s->call,
+				    sizeof(s->call));
 		if (r == ASYNC_PAUSE)
 			break;
 		if (r != ASYNC_FINISH)
@@ -233,7 +356,7 @@ static int jstep(struct jrun *jr, struct jslot *s)
 		s->job = NULL;
 		if (s->ret != 1) {
 			fprintf(stderr, "asyncoff-bench: operation failed: %s\n",
-				strerror(-s->ret));
+				s->ret < 0 ? strerror(-s->ret) : "error");
 			return s->ret < 0 ? s->ret : -EIO;
 		}
 		if (jr->measuring) {
@@ -247,15 +370,10 @@ static int jstep(struct jrun *jr, struct jslot *s)
 		/* The next operation right away (the loop is the app). */
 	}
 	if (jr->ep >= 0 && !s->in_epoll) {
-		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = s };
-		OSSL_ASYNC_FD fd;
-		size_t n = 1;
+		int ret = watch_fds(jr, s);
 
-		if (!ASYNC_WAIT_CTX_get_all_fds(s->w, &fd, &n) || n != 1)
-			return -EINVAL;
-		if (epoll_ctl(jr->ep, EPOLL_CTL_ADD, fd, &ev))
-			return -errno;
-		s->in_epoll = 1;
+		if (ret)
+			return ret;
 	}
 	if (jr->ep < 0 && ASYNC_WAIT_CTX_get_status(s->w) ==
 	    ASYNC_STATUS_EAGAIN) {
@@ -278,7 +396,12 @@ static int jround(struct jrun *jr, int timeout_ms)
 		if (n < 0)
 			return errno == EINTR ? 0 : -errno;
 		for (i = 0; i < n; i++) {
-			ret = jstep(jr, evs[i].data.ptr);
+			struct jslot *s = evs[i].data.ptr;
+
+			/* A job whose wait ctx has two fds may show twice. */
+			if (!s->job)
+				continue;
+			ret = jstep(jr, s);
 			if (ret)
 				return ret;
 		}
@@ -308,15 +431,17 @@ static int jround(struct jrun *jr, int timeout_ms)
 	return 0;
 }
 
-static int bench_sync(const struct opts *o, struct job_args *a,
+static int bench_sync(const struct opts *o, const struct bench_call *call,
 		      struct result *r, struct hist *h)
 {
+	struct bench_call c = *call;
 	uint64_t t0, c0, s0, end, ops = 0;
 	int ret;
 
-	ret = bench_job(a);	/* warm-up: opens this thread's context */
+	ret = bench_job(&c);	/* warm-up: opens this thread's context */
 	if (ret != 1)
 		return ret < 0 ? ret : -EIO;
+	progress_start(o);
 	t0 = now_ns();
 	c0 = cpu_ns();
 	s0 = bridge_syscalls();
@@ -326,12 +451,15 @@ static int bench_sync(const struct opts *o, struct job_args *a,
 
 		if (t >= end)
 			break;
-		ret = bench_job(a);
+		progress("  sync %8.0f ops/s ...",
+			 (double)ops / ((double)(t - t0) / 1e9));
+		ret = bench_job(&c);
 		if (ret != 1)
 			return ret < 0 ? ret : -EIO;
 		hist_add(h, now_ns() - t);
 		ops++;
 	}
+	progress_end();
 	r->secs = (double)(now_ns() - t0) / 1e9;
 	r->cpu_ns = cpu_ns() - c0;
 	r->syscalls = bridge_syscalls() - s0;
@@ -340,34 +468,66 @@ static int bench_sync(const struct opts *o, struct job_args *a,
 	return 0;
 }
 
-int bench_jobs_run(const struct opts *o, unsigned int jobs, struct result *r)
+/* The bridge's contexts are open now: note whether they poll their SQ. */
+static void note_sqpoll(struct jslot *s)
 {
-	struct jrun jr = { .o = o, .ep = -1 };
-	uint64_t t0, c0, s0, end, next_progress;
+	struct aoff_bridge_ctx *bc = aoff_bridge_of(s->w);
+
+	if (bc && aoff_bridge_dev(bc))
+		sqpoll_state = aoff_ctx_sqpoll(aoff_bridge_dev(bc));
+}
+
+int bench_run_one(bench_job_fn fn, const struct bench_call *call)
+{
+	ASYNC_WAIT_CTX *w = ASYNC_WAIT_CTX_new();
+	ASYNC_JOB *job = NULL;
+	int ret = -EIO, r;
+
+	if (!w)
+		return -ENOMEM;
+	for (;;) {
+		OSSL_ASYNC_FD fds[4];
+		struct pollfd p[4];
+		size_t n = 0;
+
+		r = ASYNC_start_job(&job, w, &ret, fn, (void *)call,
+				    sizeof(*call));
+		if (r != ASYNC_PAUSE)
+			break;
+		if (!ASYNC_WAIT_CTX_get_all_fds(w, NULL, &n) || n > 4 ||
+		    !ASYNC_WAIT_CTX_get_all_fds(w, fds, &n))
+			n = 0;
+		for (size_t i = 0; i < n; i++)
+			p[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+		if (n)
+			poll(p, n, 1000);
+	}
+	ASYNC_WAIT_CTX_free(w);
+	if (r != ASYNC_FINISH)
+		return -EFAULT;
+	return ret;
+}
+
+int bench_drive(const struct opts *o, unsigned int jobs, bench_job_fn fn,
+		const void *common, void **slots, const char *label,
+		struct result *r)
+{
+	struct jrun jr = { .o = o, .ep = -1, .fn = fn };
+	uint64_t t0, c0, s0, end;
 	unsigned int i;
 	int ret = -ENOMEM;
 
 	memset(r, 0, sizeof(*r));
-	jr.args.op = find_op(o->op);
-	jr.args.size = (uint32_t)o->size;
 	jr.h = calloc(1, sizeof(*jr.h));
 	if (!jr.h)
 		return -ENOMEM;
 	r->size = o->size;
 	r->contexts = jobs;
-	if (!strcmp(o->mode, "sync")) {
-		ret = bench_sync(o, &jr.args, r, jr.h);
-		r->contexts = 1;
-		goto out_stats;
-	}
-
 	jr.n = jobs;
 	jr.s = calloc(jobs, sizeof(*jr.s));
 	if (!jr.s)
 		goto out;
-	if (!ASYNC_init_thread(jobs, 0))
-		goto out;
-	if (!strcmp(o->mode, "fd")) {
+	if (strcmp(o->mode, "callback")) {
 		jr.ep = epoll_create1(EPOLL_CLOEXEC);
 		if (jr.ep < 0) {
 			ret = -errno;
@@ -375,6 +535,8 @@ int bench_jobs_run(const struct opts *o, unsigned int jobs, struct result *r)
 		}
 	}
 	for (i = 0; i < jobs; i++) {
+		jr.s[i].call.common = common;
+		jr.s[i].call.slot = slots ? slots[i] : NULL;
 		jr.s[i].w = ASYNC_WAIT_CTX_new();
 		if (!jr.s[i].w)
 			goto out;
@@ -393,24 +555,23 @@ int bench_jobs_run(const struct opts *o, unsigned int jobs, struct result *r)
 		if (ret)
 			goto out;
 	}
+	if (fn == bench_job)
+		note_sqpoll(&jr.s[0]);
 
 	jr.measuring = 1;
+	progress_start(o);
 	t0 = now_ns();
 	c0 = cpu_ns();
 	s0 = bridge_syscalls();
 	jr.own_syscalls = 0;
 	end = t0 + (uint64_t)(o->seconds * 1e9);
-	next_progress = t0 + 500000000ull;
 	for (;;) {
 		uint64_t t = now_ns();
 
 		if (t >= end)
 			break;
-		if (!o->quiet && !o->json && t >= next_progress) {
-			fprintf(stderr, "\r  jobs %-5u %8.0f ops/s ...", jobs,
-				(double)jr.ops / ((double)(t - t0) / 1e9));
-			next_progress = t + 500000000ull;
-		}
+		progress("  %s jobs %-5u %8.0f ops/s ...", label, jobs,
+			 (double)jr.ops / ((double)(t - t0) / 1e9));
 		ret = jround(&jr, 100);
 		if (ret)
 			goto out;
@@ -420,8 +581,7 @@ int bench_jobs_run(const struct opts *o, unsigned int jobs, struct result *r)
 	r->syscalls = bridge_syscalls() - s0 + jr.own_syscalls;
 	r->ops = jr.ops;
 	r->jobs = jobs;
-	if (!o->quiet && !o->json)
-		fprintf(stderr, "\r%40s\r", "");
+	progress_end();
 
 	/* Let every job finish before its wait ctx goes. */
 	while (1) {
@@ -439,8 +599,8 @@ int bench_jobs_run(const struct opts *o, unsigned int jobs, struct result *r)
 
 			if (!s->job)
 				continue;
-			rr = ASYNC_start_job(&s->job, s->w, &s->ret, bench_job,
-					     &jr.args, sizeof(jr.args));
+			rr = ASYNC_start_job(&s->job, s->w, &s->ret, fn,
+					     &s->call, sizeof(s->call));
 			if (rr == ASYNC_FINISH || rr == ASYNC_ERR)
 				s->job = NULL;
 		}
@@ -457,7 +617,6 @@ int bench_jobs_run(const struct opts *o, unsigned int jobs, struct result *r)
 		}
 	}
 	ret = 0;
-out_stats:
 	r->p50 = hist_quantile(jr.h, 0.50);
 	r->p99 = hist_quantile(jr.h, 0.99);
 out:
@@ -467,5 +626,37 @@ out:
 		close(jr.ep);
 	free(jr.s);
 	free(jr.h);
+	return ret;
+}
+
+int bench_jobs_run(const struct opts *o, unsigned int jobs, struct result *r)
+{
+	struct job_args *a = bench_job_args(o->op, (uint32_t)o->size);
+	int ret;
+
+	if (!a)
+		return -ENOMEM;
+	if (!strcmp(o->mode, "sync")) {
+		struct bench_call c = { .common = a };
+		struct hist *h = calloc(1, sizeof(*h));
+
+		memset(r, 0, sizeof(*r));
+		r->size = o->size;
+		r->contexts = 1;
+		ret = h ? bench_sync(o, &c, r, h) : -ENOMEM;
+		if (h) {
+			r->p50 = hist_quantile(h, 0.50);
+			r->p99 = hist_quantile(h, 0.99);
+		}
+		free(h);
+	} else {
+		/* libcrypto's pool: room for every job of this run. */
+		if (!ASYNC_init_thread(jobs, 0)) {
+			free(a);
+			return -ENOMEM;
+		}
+		ret = bench_drive(o, jobs, bench_job, a, NULL, o->mode, r);
+	}
+	free(a);
 	return ret;
 }
