@@ -21,6 +21,8 @@ packages=(
 	qemu-system-x86 busybox-static cpio kmod xz-utils
 	# kernel style checks
 	sparse perl
+	# asyncoff-bench's test: its SVG plot is well-formed (xmllint)
+	libxml2-utils
 	# aarch64 cross build of the async runtime, run under qemu-user
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
 	# building the sanitizer kernel
