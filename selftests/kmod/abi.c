@@ -191,7 +191,10 @@ TEST_F(ctx, setup_flags_and_reserved)
 	struct aoff_setup s;
 	unsigned int bit, i;
 
+	/* Unknown bits (the known ones are tested in sqpoll.c). */
 	for (bit = 0; bit < 32; bit++) {
+		if (AOFF_SETUP_F_ALL & (1u << bit))
+			continue;
 		s = good_setup();
 		s.flags = 1u << bit;
 		EXPECT_EQ(-EINVAL, aoff_ioctl(self->fd, AOFF_IOC_SETUP, &s));
