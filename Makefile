@@ -6,6 +6,9 @@
 #   make check      install missing packages, build, run every test suite;
 #                   ends with "N passed, N failed, N skipped"
 #   make run        the main job: the module in the QEMU VM and the benchmark
+#   make install    libraries, headers, provider, tools, man pages
+#                   (PREFIX=/usr/local, DESTDIR=); make modules_install puts
+#                   asyncoff.ko under /lib/modules (then: modprobe asyncoff)
 #   make V=1        show full command lines
 #
 # Each part has its own Makefile; this one only delegates.  Test suites are
@@ -20,7 +23,8 @@ export AOFF_VERBOSE BUILD
 # installed, else the newest installed Debian linux-headers-*.
 export KVER KDIR
 
-.PHONY: all deps check run clean lib kmod tools selftests
+.PHONY: all deps check run clean lib kmod tools selftests install \
+	modules_install uninstall
 
 all: lib kmod tools selftests
 
@@ -37,7 +41,7 @@ deps:
 	$(Q)tools/install-deps.sh
 
 # The suites, cheapest first.  Each is a "check-NAME" target below.
-CHECK_SUITES ?= async async-asan async-ucontext async-aarch64 lib bridge \
+CHECK_SUITES ?= async async-asan async-ucontext async-aarch64 lib bridge install \
 		kmod-style vm-runner vm-6.1 vm-6.12 vm-lib-6.1 vm-lib-6.12 \
 		vm-bridge-6.1 vm-bridge-6.12 vm-provider-6.1 vm-provider-6.12 \
 		vm-sanitizer vm-debug vm-lib-debug vm-bridge-debug vm-provider-debug
@@ -87,6 +91,20 @@ check-vm-lib-%:
 # kselftests of the driver inside QEMU, one suite per kernel.
 check-vm-%:
 	$(Q)$(MAKE) --no-print-directory -C selftests/kmod check-vm KERNEL=$*
+
+# Installation (tools/install.sh); DESTDIR and PREFIX as usual.
+export DESTDIR PREFIX
+install: all
+	$(Q)tools/install.sh user
+modules_install: kmod
+	$(Q)tools/install.sh module
+uninstall:
+	$(Q)tools/install.sh uninstall
+
+# make install / modules_install / uninstall into a staging directory, and
+# the example program built from the installed files alone.
+check-install: all
+	$(Q)selftests/install/check-install.sh
 
 run: deps all
 	$(Q)$(MAKE) --no-print-directory -C tools run
