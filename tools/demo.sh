@@ -3,13 +3,23 @@
 #
 # The main job's payload: runs where /dev/asyncoff0 exists (inside the
 # QEMU VM that tools/run.sh boots, or on a host with the module loaded)
-# and prints the benchmark tables side by side.
+# and prints the benchmark tables: first the comparison of asyncoff with
+# the afalg engine and software, then the device path and the bridge.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=$top/build/bin
 secs=${AOFF_RUN_SECONDS:-1}
 
 echo "== asyncoff on $(uname -r), $(nproc) CPUs"
+echo
+# The headline: the same AES-128-CBC encryption through asyncoff, OpenSSL's
+# afalg engine (kernel AF_ALG) and in-process software, 64 async jobs.
+# Debian builds AF_ALG as modules, and the kernel's own module autoload
+# does not reach the VM's root: load it here (see tools/provider-bench).
+modprobe algif_skcipher 2>/dev/null || true
+echo "== asyncoff vs afalg vs software (asyncoff-bench --compare)"
+"$bin/asyncoff-bench" --compare --seconds "$secs" --quiet ||
+	echo "(the comparison failed; the other tables follow)"
 echo
 echo "== Device path: NOP requests through the rings (libasyncoff), one context"
 "$bin/asyncoff-bench" --mode ring --sweep --seconds "$secs" --quiet

@@ -441,6 +441,8 @@ static int bench_sync(const struct opts *o, const struct bench_call *call,
 	ret = bench_job(&c);	/* warm-up: opens this thread's context */
 	if (ret != 1)
 		return ret < 0 ? ret : -EIO;
+	if (aoff_bridge_get())
+		sqpoll_state = aoff_ctx_sqpoll(aoff_bridge_dev(aoff_bridge_get()));
 	progress_start(o);
 	t0 = now_ns();
 	c0 = cpu_ns();
