@@ -58,12 +58,16 @@ static void usage(FILE *f)
 		"                   for each of --sizes, outputs verified; ratios\n"
 		"  --sizes LIST     compare mode: sizes in bytes, comma-separated\n"
 		"                   (default 16,64,256,1024,4096,16384)\n"
+		"  --rounds N       compare mode: the paths take turns N times,\n"
+		"                   each keeps its best (default 1)\n"
 		"  --plot FILE.svg  write the comparison (or the --sweep) as an\n"
 		"                   SVG chart\n"
 		"Device model settings, set for the run (sysfs) and restored after:\n"
 		"  --latency NS     latency_ns: service time of each request\n"
 		"  --coalesce-frames N  coalesce_frames: completions per interrupt\n"
 		"  --coalesce-usecs US  coalesce_usecs: longest interrupt delay\n"
+		"  --sq-poll-usecs US   sq_poll_usecs: how often the device looks\n"
+		"                   at the SQs it watches (SQPOLL)\n"
 		"  --sqpoll on|off  job modes: the bridge's contexts submit\n"
 		"                   without a doorbell while the device watches\n"
 		"                   their SQ (on: the default, when the device\n"
@@ -131,6 +135,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "coalesce-frames", required_argument, NULL, 'F' },
 		{ "coalesce-usecs", required_argument, NULL, 'U' },
 		{ "sqpoll", required_argument, NULL, 'Q' },
+		{ "rounds", required_argument, NULL, 'R' },
+		{ "sq-poll-usecs", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -140,7 +146,8 @@ static int parse(int argc, char **argv, struct opts *o)
 	*o = (struct opts){ .dev = "/dev/asyncoff0", .mode = "ring",
 			    .op = NULL, .dispatch = "loop", .latency_ns = -1,
 			    .coalesce_frames = -1, .coalesce_usecs = -1,
-			    .sqpoll = -1, .jobs = 64, .contexts = 1,
+			    .sq_poll_usecs = -1,
+			    .sqpoll = -1, .jobs = 64, .contexts = 1, .rounds = 1,
 			    .seconds = 2.0 };
 	const char *mode = NULL;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
@@ -167,6 +174,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			continue;
 		case 'F': o->coalesce_frames = strtoll(optarg, &end, 0); break;
 		case 'U': o->coalesce_usecs = strtoll(optarg, &end, 0); break;
+		case 'R': o->rounds = (unsigned int)strtoul(optarg, &end, 0); break;
+		case 'W': o->sq_poll_usecs = strtoll(optarg, &end, 0); break;
 		case 'Q':
 			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
 				fprintf(stderr, "asyncoff-bench: --sqpoll on "
@@ -234,7 +243,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "asyncoff-bench: mode ring runs op nop only\n");
 		return -1;
 	}
-	if (!o->jobs || !o->contexts || o->contexts > o->jobs ||
+	if (!o->jobs || !o->contexts || o->contexts > o->jobs || !o->rounds ||
 	    o->seconds <= 0) {
 		fprintf(stderr, "asyncoff-bench: need jobs >= contexts >= 1 and "
 			"seconds > 0\n");
@@ -465,6 +474,9 @@ static int model_set(const struct opts *o)
 	if (o->coalesce_usecs >= 0 &&
 	    bench_sysfs_set(o->dev, "coalesce_usecs", o->coalesce_usecs))
 		return -1;
+	if (o->sq_poll_usecs >= 0 &&
+	    bench_sysfs_set(o->dev, "sq_poll_usecs", o->sq_poll_usecs))
+		return -1;
 	return 0;
 }
 
@@ -521,7 +533,8 @@ int main(int argc, char **argv)
 		       o.size, o.dev, ring ? "" : ", ASYNC: ",
 		       ring ? "" : bench_async_impl,
 		       o.latency_ns >= 0 || o.coalesce_frames >= 0 ||
-		       o.coalesce_usecs >= 0 ? ", model settings set" : "",
+		       o.coalesce_usecs >= 0 || o.sq_poll_usecs >= 0 ?
+		       ", model settings set" : "",
 		       "jobs", "contexts", "size",
 		       "ops/s", "p50 ns", "p99 ns", "cpu ns/op", "sys/op",
 		       "sqpoll");

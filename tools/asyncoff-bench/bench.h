@@ -23,9 +23,10 @@ struct opts {
 	const char *plot;	/* --plot FILE.svg, or NULL */
 	size_t sizes[BENCH_MAX_SIZES];	/* --sizes (compare mode) */
 	unsigned int nr_sizes;
+	unsigned int rounds;	/* compare mode: best of this many */
 	/* Device model settings for the run (sysfs), -1: leave as is. */
 	long long latency_ns;
-	long long coalesce_frames, coalesce_usecs;
+	long long coalesce_frames, coalesce_usecs, sq_poll_usecs;
 	int sqpoll;		/* -1 default, 0 off, 1 on */
 };
 
