@@ -211,15 +211,12 @@ static int aoff_ctx_setup_locked(struct aoff_ctx *ctx, struct aoff_setup *s,
 
 	ctx->sq_entries = s->sq_entries;
 	ctx->cq_entries = s->cq_entries;
-	if (s->flags & AOFF_SETUP_F_SQPOLL) {
-		ctx->sqpoll = true;
-		ctx->sq_idle_ns = (u64)s->sq_idle_us * NSEC_PER_USEC;
-		/*
-		 * Nobody watches until the first doorbell.  No reader yet:
-		 * the release of the state below publishes it with the rest.
-		 */
+	/*
+	 * Nobody watches an SQPOLL context until its first doorbell.  No
+	 * reader yet: the release of the state below publishes the word.
+	 */
+	if (s->flags & AOFF_SETUP_F_SQPOLL)
 		WRITE_ONCE(ctx->region.ctrl->status, AOFF_STATUS_NEED_WAKEUP);
-	}
 	s->off = ctx->region.off;
 	s->size = sizeof(*s);
 	/*
@@ -229,6 +226,11 @@ static int aoff_ctx_setup_locked(struct aoff_ctx *ctx, struct aoff_setup *s,
 	if (copy_to_user(uarg, s, min_t(size_t, usize, sizeof(*s)))) {
 		ret = -EFAULT;
 		goto err_free;
+	}
+	/* Only now: a failed setup may be retried without the flag. */
+	if (s->flags & AOFF_SETUP_F_SQPOLL) {
+		ctx->sqpoll = true;
+		ctx->sq_idle_ns = (u64)s->sq_idle_us * NSEC_PER_USEC;
 	}
 	/* Pairs with the acquire in mmap and poll, which take no lock. */
 	smp_store_release(&ctx->state, AOFF_CTX_LIVE);

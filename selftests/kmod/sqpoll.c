@@ -178,6 +178,41 @@ TEST(setup_validation)
 	close(fd);
 }
 
+/* A setup that fails with EFAULT leaves nothing of SQPOLL behind. */
+TEST(efault_then_plain_setup)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	long long wake0 = aoff_sysfs_get("sq_wakeups");
+	struct aoff_setup *ro;
+	struct aoff_ring r;
+
+	AOFF_REQUIRE_DEVICE(_metadata);
+	memset(&r, 0, sizeof(r));
+	r.fd = aoff_open();
+	ASSERT_LE(0, r.fd);
+	ro = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	memset(ro, 0, sizeof(*ro));
+	ro->size = sizeof(*ro);
+	ro->flags = AOFF_SETUP_F_SQPOLL;
+	ro->sq_entries = 8;
+	ASSERT_EQ(0, mprotect(ro, page, PROT_READ));
+	EXPECT_EQ(-EFAULT, aoff_ioctl(r.fd, AOFF_IOC_SETUP, ro));
+	munmap(ro, page);
+
+	ASSERT_EQ(0, aoff_setup_fd(r.fd, &r.s, 8, 0, 4096));
+	ASSERT_EQ(0, aoff_ring_map(&r));
+	EXPECT_EQ(0, __atomic_load_n(r.status, __ATOMIC_ACQUIRE));
+	ASSERT_NE(NULL, aoff_prep_nop(&r, 1));
+	EXPECT_EQ(1, aoff_enter(&r, 1, 1, 5000000000ll));
+	EXPECT_EQ(0, __atomic_load_n(r.status, __ATOMIC_ACQUIRE));
+	/* A plain context is never watched. */
+	if (wake0 >= 0)
+		EXPECT_EQ(wake0, aoff_sysfs_get("sq_wakeups"));
+	aoff_ring_exit(&r);
+}
+
 TEST(info_feature)
 {
 	struct aoff_info info;
@@ -415,19 +450,22 @@ TEST_F(sqpoll, cq_full_drains_later)
 	struct aoff_cqe c[8];
 	unsigned int i;
 
-	/* 20 ms idle: long enough for this test to publish in time. */
-	ASSERT_EQ(0, sq_ring_init(&self->q, 20000, 4, 4));
+	ASSERT_EQ(0, sq_ring_init(&self->q, 50000, 4, 4));
 	ASSERT_EQ(0, sq_ring_bell(&self->q));
-	self->q.enters = 0;
 	for (i = 0; i < 4; i++)
 		ASSERT_NE(NULL, aoff_prep_nop(&self->q.r, i));
 	ASSERT_EQ(0, sq_publish(&self->q));
 	ASSERT_EQ(0, sq_wait_cqes(&self->q, 4, 5000));
-	/* The CQ is full and unread: the next four must wait. */
+	/*
+	 * The CQ is full and unread: the next four must wait.  (On a very
+	 * slow host the device may have stopped watching already; then the
+	 * protocol rings, gets EAGAIN, and the device watches again.)
+	 */
 	for (i = 4; i < 8; i++)
 		ASSERT_NE(NULL, aoff_prep_nop(&self->q.r, i));
 	ASSERT_EQ(0, sq_publish(&self->q));
-	usleep(100000);	/* five idle times */
+	self->q.enters = 0;
+	usleep(200000);	/* four idle times */
 	EXPECT_EQ(4, __atomic_load_n(self->q.r.sq_head, __ATOMIC_ACQUIRE));
 	/* SQEs are waiting: still watched, although idle for long. */
 	EXPECT_EQ(0, sq_status(&self->q) & AOFF_STATUS_NEED_WAKEUP);
@@ -449,7 +487,8 @@ TEST_F(sqpoll, reset_while_watched)
 	unsigned int i, n;
 
 	NEED_ROOT();
-	ASSERT_EQ(0, aoff_sysfs_set("latency_ns", 200000000));
+	/* In flight for 3 s: still there when the reset comes. */
+	ASSERT_EQ(0, aoff_sysfs_set("latency_ns", 3000000000ull));
 	ASSERT_EQ(0, sq_ring_init(&self->q, AOFF_SQ_IDLE_MAX_US, 8, 0));
 	ASSERT_EQ(0, sq_ring_bell(&self->q));
 	for (i = 0; i < 4; i++)
@@ -541,22 +580,29 @@ TEST_F(sqpoll, sysfs_sq_poll_usecs)
 	EXPECT_LE(0, aoff_sysfs_get("sq_wakeups"));
 }
 
-/* A slow poller still serves: 100 ms period, SQEs taken a period later. */
+/*
+ * The period is what sysfs says: with 100 ms, the first pass after the
+ * doorbell (which arms the timer) comes no earlier than 100 ms later, and
+ * it takes the SQE without a doorbell.
+ */
 TEST_F(sqpoll, slow_period)
 {
-	uint64_t t0;
+	uint64_t t0, dt;
 
 	NEED_ROOT();
 	ASSERT_EQ(0, aoff_sysfs_set("sq_poll_usecs", 100000));
 	ASSERT_EQ(0, sq_ring_init(&self->q, AOFF_SQ_IDLE_MAX_US, 8, 0));
+	t0 = aoff_now_ns();
 	ASSERT_EQ(0, sq_ring_bell(&self->q));
 	self->q.enters = 0;
 	ASSERT_NE(NULL, aoff_prep_nop(&self->q.r, 1));
-	t0 = aoff_now_ns();
 	ASSERT_EQ(0, sq_publish(&self->q));
 	ASSERT_EQ(0, sq_wait_cqes(&self->q, 1, 5000));
+	dt = aoff_now_ns() - t0;
+	TH_LOG("taken after %llu us", (unsigned long long)dt / 1000);
 	EXPECT_EQ(0, self->q.enters);
-	EXPECT_GT(200000000ull, aoff_now_ns() - t0);
+	/* hrtimers never fire early; late is the host's business. */
+	EXPECT_LE(100000000ull, dt);
 }
 
 static int delete_module(const char *name, int flags)
