@@ -37,7 +37,7 @@ check "help lists --compare --plot --sqpoll --coalesce-frames" \
 	       '$B' --help | grep -q -- --coalesce-frames"
 
 f0=$(cat $dev/coalesce_frames) u0=$(cat $dev/coalesce_usecs)
-"$B" --compare --seconds 0.2 --jobs 16 --sizes 16,64 --json \
+"$B" --compare --seconds 0.2 --rounds 2 --jobs 16 --sizes 16,64 --json \
 	--coalesce-frames 4 --coalesce-usecs 50 --plot "$W/c.svg" \
 	>"$W/c.json" 2>"$W/c.err"
 rc=$?

@@ -354,8 +354,10 @@ static void print_header(const struct opts *o, const struct env *v,
 			 const char *afalg_why)
 {
 	printf("asyncoff-bench --compare: %s encryption, %u async jobs, %.1f s "
-	       "per path and size%s\n", o->op, o->jobs, o->seconds,
-	       o->rounds > 1 ? ", best of the rounds" : "");
+	       "per path and size", o->op, o->jobs, o->seconds);
+	if (o->rounds > 1)
+		printf(", best of %u rounds", o->rounds);
+	printf("\n");
 	printf("kernel %s%s; ASYNC: %s; %s: latency_ns %lld, ns_per_kib %lld, "
 	       "engines %lld, coalesce %lld frames/%lld us, sq_poll_usecs %lld\n",
 	       v->kernel, v->idle_poll ? " (idle=poll)" : "", bench_async_impl,
@@ -411,8 +413,11 @@ static int write_plot(const struct opts *o, const struct env *v,
 		s[k++] = (struct plot_series){ .name = path_name[p], .n = n,
 					       .x = x, .y = y[p] };
 	}
-	snprintf(title, sizeof(title), "%s encryption, %u async jobs "
-		 "(Linux %s%s)", o->op, o->jobs, v->kernel,
+	int sq = bench_sqpoll_state();
+
+	snprintf(title, sizeof(title), "%s encryption, %u async jobs%s "
+		 "(Linux %s%s)", o->op, o->jobs, sq < 0 ? "" : sq ?
+		 ", SQPOLL" : ", doorbells", v->kernel,
 		 v->idle_poll ? ", idle=poll" : "");
 	ret = bench_plot_svg(o->plot, title, "bytes per operation",
 			     "operations per second", s, k);
