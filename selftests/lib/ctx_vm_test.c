@@ -79,7 +79,8 @@ static int reap(struct aoff_ctx *ctx, unsigned char *seen, unsigned int n,
 	return 0;
 }
 
-TEST_F(lib, nops_complete_exactly_once)
+/* 5000 doorbells: over the default 30 s on a loaded debug kernel. */
+TEST_F_TIMEOUT(lib, nops_complete_exactly_once, 180)
 {
 	const unsigned int n = 5000;
 	unsigned char *seen = calloc(n, 1);

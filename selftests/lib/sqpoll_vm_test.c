@@ -214,11 +214,16 @@ TEST(idle_then_doorbell)
 	int round;
 
 	NEED_SQPOLL();
-	ctx = open_sqpoll(8, 1000);
+	/*
+	 * 100 ms: long enough that the second submission below finds the
+	 * device still watching even on a loaded debug kernel (1 ms was
+	 * not), short enough to idle out quickly.
+	 */
+	ctx = open_sqpoll(8, 100000);
 	ASSERT_NE(NULL, ctx);
 	for (round = 0; round < 3; round++) {
-		/* 1 ms idle time; 300 ms is plenty even under emulation. */
-		usleep(300000);
+		/* Idle for 7 times the idle time: the device stopped. */
+		usleep(700000);
 		sys = aoff_ctx_syscalls(ctx);
 		aoff_prep_nop(aoff_get_sqe(ctx), 100 + round);
 		ASSERT_EQ(1, aoff_submit(ctx));
