@@ -202,6 +202,19 @@ TEST_F(faults, reset_under_load)
 	for (i = 0; i < NLOAD; i++)
 		ASSERT_EQ(0, pthread_create(&ld[i].th, NULL, loader_thread, &ld[i]));
 	usleep(300000);
+	/*
+	 * Every loader must be under way (on a loaded host or the debug
+	 * kernel a thread may not have run yet): 100 consumed each, so the
+	 * injected faults have hit every context too.
+	 */
+	for (j = 0; j < 1000; j++) {
+		for (i = 0; i < NLOAD; i++)
+			if (__atomic_load_n(ld[i].r.sq_head, __ATOMIC_ACQUIRE) < 100)
+				break;
+		if (i == NLOAD)
+			break;
+		usleep(10000);
+	}
 	ASSERT_EQ(0, aoff_sysfs_write("reset", "1"));
 	usleep(100000);
 	stop = 1;
