@@ -5,9 +5,11 @@
  * the driver set it, back-to-back submissions cost far fewer system calls
  * than requests (aoff_ctx_syscalls), every request completes with the right
  * result, and once the device stopped watching an idle context the next
- * submission rings the doorbell and still completes.
+ * submission rings the doorbell and still completes; a reset makes the
+ * next submission ring and fail with EIO.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -268,6 +270,60 @@ TEST(submit_and_wait_works)
 	EXPECT_EQ(16u, aoff_cq_ready(ctx));
 	aoff_cq_advance(ctx, 16);
 	EXPECT_EQ(16u, aoff_sq_space(ctx));
+	aoff_ctx_close(ctx);
+}
+
+static int sysfs_write(const char *name, const char *val)
+{
+	char path[128];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/class/misc/asyncoff0/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	ret = fputs(val, f) < 0 ? -EIO : 0;
+	if (fclose(f))
+		ret = -errno;
+	return ret;
+}
+
+/*
+ * A reset breaks the context while the device watches it: the status
+ * word then carries NEED_WAKEUP (and BROKEN), so the next submission
+ * rings the doorbell and reports EIO instead of publishing into a ring
+ * nobody reads.
+ */
+TEST(broken_context_rings_and_fails)
+{
+	struct aoff_ctx *ctx;
+	struct aoff_cqe *cqe;
+	uint64_t sys;
+
+	NEED_SQPOLL();
+	if (access("/sys/class/misc/asyncoff0/reset", W_OK))
+		SKIP(return, "no reset attribute in the device's sysfs");
+	ctx = open_sqpoll(8, 200000);
+	ASSERT_NE(NULL, ctx);
+	aoff_prep_nop(aoff_get_sqe(ctx), 1);
+	ASSERT_EQ(0, aoff_wait_cqe(ctx, &cqe, 5000000000LL));
+	aoff_cqe_seen(ctx, cqe);
+	/* Watching now (200 ms idle): a submission would need no doorbell. */
+	ASSERT_EQ(0, sysfs_write("reset", "1"));
+	EXPECT_TRUE(aoff_ctx_broken(ctx));
+	sys = aoff_ctx_syscalls(ctx);
+	aoff_prep_nop(aoff_get_sqe(ctx), 2);
+	EXPECT_EQ(-EIO, aoff_submit(ctx));
+	EXPECT_EQ(sys + 1, aoff_ctx_syscalls(ctx));
+	aoff_ctx_close(ctx);
+
+	/* Contexts opened after the reset work at once. */
+	ctx = open_sqpoll(8, 0);
+	ASSERT_NE(NULL, ctx);
+	aoff_prep_nop(aoff_get_sqe(ctx), 3);
+	ASSERT_EQ(0, aoff_wait_cqe(ctx, &cqe, 5000000000LL));
+	EXPECT_EQ(3u, cqe->user_data);
 	aoff_ctx_close(ctx);
 }
 
