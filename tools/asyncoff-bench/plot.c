@@ -103,8 +103,9 @@ int bench_plot_svg(const char *path, const char *title, const char *xlabel,
 		"font-family=\"sans-serif\" font-size=\"13\">\n"
 		"<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
 		W, H, W, H);
+	/* Centred on the whole width: titles name kernel and settings. */
 	fprintf(f, "<text x=\"%d\" y=\"28\" text-anchor=\"middle\" "
-		"font-size=\"15\" font-weight=\"bold\">", (W - MR + ML) / 2);
+		"font-size=\"14\" font-weight=\"bold\">", W / 2);
 	put_text(f, title);
 	fputs("</text>\n", f);
 
