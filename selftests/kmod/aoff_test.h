@@ -290,7 +290,7 @@ static inline long long aoff_sysfs_get(const char *attr)
 /* The model's parameters, saved and restored around tests that change them. */
 static const char *const aoff_params[] = {
 	"engines", "latency_ns", "ns_per_kib", "coalesce_frames",
-	"coalesce_usecs", "fail_every", "fail_ppm",
+	"coalesce_usecs", "fail_every", "fail_ppm", "sq_poll_usecs",
 };
 #define AOFF_NPARAMS	(sizeof(aoff_params) / sizeof(aoff_params[0]))
 

@@ -93,6 +93,8 @@ TEST_F(ctl, status)
 	EXPECT_NE(NULL, strstr(self->out, self->dev));
 	EXPECT_NE(NULL, strstr(self->out, "submitted"));
 	EXPECT_NE(NULL, strstr(self->out, "latency_ns"));
+	EXPECT_NE(NULL, strstr(self->out, "sq_poll_usecs"));
+	EXPECT_NE(NULL, strstr(self->out, "sq_polled"));
 	snprintf(args, sizeof(args), "status %s --json", self->dev);
 	ASSERT_EQ(0, run_ctl(args, self->out, sizeof(self->out)));
 	EXPECT_EQ(0, strncmp(self->out, "{\"devices\":[{\"name\":\"", 21));
@@ -111,6 +113,13 @@ TEST_F(ctl, set_and_fault)
 	ASSERT_EQ(0, run_ctl(args, self->out, sizeof(self->out))) TH_LOG("%s", self->out);
 	EXPECT_EQ(1234, aoff_sysfs_get("latency_ns"));
 	EXPECT_EQ(7, aoff_sysfs_get("coalesce_frames"));
+	snprintf(args, sizeof(args), "set %s sq-poll-usecs=250", self->dev);
+	ASSERT_EQ(0, run_ctl(args, self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_EQ(250, aoff_sysfs_get("sq_poll_usecs"));
+	snprintf(args, sizeof(args), "set %s sq_poll_usecs=0", self->dev);
+	EXPECT_EQ(1, run_ctl(args, self->out, sizeof(self->out)));
+	EXPECT_NE(NULL, strstr(self->out, "sq_poll_usecs"));
+	EXPECT_EQ(250, aoff_sysfs_get("sq_poll_usecs"));
 	/* Unknown parameter, not a number: usage errors, nothing written. */
 	snprintf(args, sizeof(args), "set %s latency_ns=5 bogus=1", self->dev);
 	EXPECT_EQ(2, run_ctl(args, self->out, sizeof(self->out)));

@@ -20,12 +20,13 @@
 
 static const char *const params[] = {
 	"engines", "latency_ns", "ns_per_kib", "coalesce_frames",
-	"coalesce_usecs",
+	"coalesce_usecs", "sq_poll_usecs",
 };
 static const char *const faults[] = { "fail_every", "fail_ppm", "stall_ms" };
 static const char *const stats[] = {
 	"submitted", "completed", "errors", "interrupts", "coalesced",
 	"in_flight", "queue_full", "bytes", "resets", "contexts",
+	"sq_polled", "sq_poll_passes", "sq_wakeups",
 };
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -47,7 +48,8 @@ static void usage(FILE *f)
 "\n"
 "DEV is asyncoffN, /dev/asyncoffN or N.\n"
 "PARAM: engines (1..64), latency_ns (0..10^10), ns_per_kib (0..10^8),\n"
-"       coalesce_frames (1..65536), coalesce_usecs (0..10^6)\n"
+"       coalesce_frames (1..65536), coalesce_usecs (0..10^6),\n"
+"       sq_poll_usecs (1..10^5: SQPOLL contexts' watch period)\n"
 "FAULT: fail_every (0..10^9, 0 off), fail_ppm (0..10^6), stall_ms (0..60000);\n"
 "       'off' clears all three.  '-' may replace '_' in names.\n"
 "\n"
