@@ -130,10 +130,27 @@ static int aoff_disp_setup_locked(void)
 
 	if (aoff_disp.up)
 		return 0;
+	/*
+	 * A poll completion is io_uring task work on the dispatcher's task.
+	 * By default the kernel interrupts that task (an IPI when it runs in
+	 * user space, resuming jobs) for every batch; with COOP_TASKRUN it
+	 * runs the work at the task's next kernel entry instead, and
+	 * TASKRUN_FLAG tells us when to make one (aoff_disp_flush()).  A
+	 * sleeping dispatcher is woken either way.  Kernels before 5.19
+	 * refuse the flags: plain setup then.
+	 */
 	memset(&p, 0, sizeof(p));
-	p.flags = IORING_SETUP_CQSIZE;
+	p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_COOP_TASKRUN |
+		  IORING_SETUP_TASKRUN_FLAG;
 	p.cq_entries = AOFF_DISP_CQ;
 	ret = io_uring_queue_init_params(AOFF_DISP_SQ, &aoff_disp.ring, &p);
+	if (ret == -EINVAL) {
+		memset(&p, 0, sizeof(p));
+		p.flags = IORING_SETUP_CQSIZE;
+		p.cq_entries = AOFF_DISP_CQ;
+		ret = io_uring_queue_init_params(AOFF_DISP_SQ, &aoff_disp.ring,
+						 &p);
+	}
 	if (ret < 0)
 		return ret;
 	aoff_bridge_count(&aoff_bridge_cnt.syscalls, 1);
@@ -327,6 +344,21 @@ static unsigned int aoff_disp_reap(struct aoff_cb *cbs, unsigned int *nr_cbs)
 	return n;
 }
 
+/*
+ * Nothing in the CQ, but completions may wait as task work (COOP_TASKRUN):
+ * the kernel sets IORING_SQ_TASKRUN then, and one io_uring_enter runs it.
+ * Returns 1 when it entered.  Under @lock.
+ */
+static int aoff_disp_flush(void)
+{
+	if (!(IO_URING_READ_ONCE(*aoff_disp.ring.sq.kflags) &
+	      IORING_SQ_TASKRUN))
+		return 0;
+	aoff_bridge_count(&aoff_bridge_cnt.syscalls, 1);
+	io_uring_get_events(&aoff_disp.ring);
+	return 1;
+}
+
 AOFF_EXPORT int aoff_bridge_dispatch(int timeout_ms)
 {
 	struct aoff_cb cbs[AOFF_DISP_BATCH];
@@ -343,6 +375,8 @@ AOFF_EXPORT int aoff_bridge_dispatch(int timeout_ms)
 			aoff_disp_arm_queued();
 		nr_cbs = 0;
 		seen = aoff_disp_reap(cbs, &nr_cbs);
+		if (!seen && aoff_disp_flush())
+			seen = aoff_disp_reap(cbs, &nr_cbs);
 		if (aoff_disp.nr_queue)
 			aoff_disp_arm_queued();
 		pthread_mutex_unlock(&aoff_disp.lock);
