@@ -26,7 +26,8 @@ if [ "${1:-}" = --in-vm ]; then
 		set -- "$@" --plot "$plot"
 	fi
 	rc=0
-	"$build/bin/asyncoff-bench" --compare "$@" || rc=$?
+	# --quiet: the guest's console is a terminal, but a captured one.
+	"$build/bin/asyncoff-bench" --compare --quiet "$@" || rc=$?
 	if [ -n "$plot" ] && [ -f "$plot" ]; then
 		echo "@@@ asyncoff-bench plot begin"
 		cat "$plot"
