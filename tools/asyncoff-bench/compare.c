@@ -154,7 +154,8 @@ static ENGINE *afalg_open(const EVP_CIPHER *cipher, char *why, size_t len)
 	int fd = socket(AF_ALG, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 
 	if (fd < 0) {
-		snprintf(why, len, "socket(AF_ALG): %m (modprobe af_alg)");
+		snprintf(why, len, "socket(AF_ALG): %m (modprobe "
+			 "algif_skcipher)");
 		return NULL;
 	}
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
