@@ -198,8 +198,16 @@ static int parse(int argc, char **argv, struct opts *o)
 		return -1;
 	}
 	if (o->compare) {
-		/* Async jobs in fd mode (callback on request), AES-CBC. */
-		o->mode = mode && !strcmp(mode, "callback") ? mode : "fd";
+		/*
+		 * Async jobs in fd mode, AES-CBC: the afalg engine only
+		 * registers fds (it never calls a wait ctx's callback).
+		 */
+		if (mode && strcmp(mode, "fd")) {
+			fprintf(stderr, "asyncoff-bench: --compare runs its "
+				"jobs in fd mode\n");
+			return -1;
+		}
+		o->mode = "fd";
 		o->op = o->op ? o->op : "aes-128-cbc";
 		if (strcmp(o->op, "aes-128-cbc") && strcmp(o->op, "aes-256-cbc")) {
 			fprintf(stderr, "asyncoff-bench: --compare runs "
