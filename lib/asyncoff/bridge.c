@@ -49,7 +49,7 @@ static pthread_once_t aoff_tl_once = PTHREAD_ONCE_INIT;
 static pthread_key_t aoff_tl_key;
 static __thread struct aoff_bridge_ctx *aoff_tl_ctx;
 
-/* ASYNCOFF_SQPOLL=0 (or "no", "off") turns SQPOLL off; anything else: on. */
+/* ASYNCOFF_SQPOLL=0 (or no, off, false) turns SQPOLL off; else: on. */
 static int aoff_env_sqpoll(void)
 {
 	const char *v = getenv("ASYNCOFF_SQPOLL");
