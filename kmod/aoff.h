@@ -75,9 +75,10 @@ struct aoff_stats {
 	atomic64_t queue_full;	/* doorbells refused with EAGAIN */
 	atomic64_t bytes;	/* input bytes of successful requests */
 	atomic64_t resets;	/* device resets */
-	atomic64_t sq_polled;	/* SQEs the SQ poller consumed (no doorbell) */
+	atomic64_t sq_polled;	/* SQEs consumed without a doorbell */
 	atomic64_t sq_poll_passes; /* passes of the SQ poller */
 	atomic64_t sq_wakeups;	/* doorbells that restarted SQ watching */
+	atomic64_t sq_poll_calls; /* poll() calls that consumed SQEs */
 };
 
 struct aoff_device {
@@ -237,6 +238,7 @@ void aoff_sqpoll_dev_init(struct aoff_device *dev);
 int aoff_sqpoll_dev_start(struct aoff_device *dev);
 void aoff_sqpoll_dev_exit(struct aoff_device *dev);
 void aoff_sqpoll_doorbell(struct aoff_ctx *ctx);
+void aoff_sqpoll_poll(struct aoff_ctx *ctx);
 void aoff_sqpoll_ctx_stop(struct aoff_ctx *ctx);
 
 /* mmap.c */

@@ -340,6 +340,7 @@ static __poll_t aoff_poll(struct file *file, struct poll_table_struct *pt)
 {
 	struct aoff_ctx *ctx = file->private_data;
 
+	aoff_sqpoll_poll(ctx);
 	poll_wait(file, &ctx->wait, pt);
 	return aoff_ring_poll_mask(ctx);
 }

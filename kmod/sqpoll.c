@@ -18,7 +18,8 @@
  *   - nothing ready, nothing in flight for sq_idle_us: stop watching,
  *     with the NEED_WAKEUP handshake below.
  * The checks before the lock are lockless reads; an idle pass costs a few
- * loads per context and takes no context mutex.
+ * loads per context and takes no context mutex.  Besides the passes,
+ * poll() on a watched context consumes its SQ at once (aoff_sqpoll_poll).
  *
  * Stopping to watch, against user space submitting at the same time (the
  * uapi header's table):
@@ -205,6 +206,37 @@ void aoff_sqpoll_doorbell(struct aoff_ctx *ctx)
 	}
 	mutex_unlock(&ctx->setup_lock);
 	mutex_unlock(&dev->sqpoll_lock);
+}
+
+/*
+ * poll(), select() or an epoll re-check of a watched context: consume what
+ * is ready now instead of at the next pass.  An application that waits
+ * with poll()/select() over its contexts (openssl speed) thereby submits
+ * for all of them in the call it makes anyway, without waiting up to
+ * sq_poll_usecs; one that never calls ->poll on this context (edge-
+ * triggered epoll, io_uring multishot poll) still has the pass.
+ *
+ * Only a trylock: ->poll must not sleep behind a doorbell or a pass, and
+ * whoever holds setup_lock is consuming the SQ anyway (the doorbell) or
+ * will see it at the next pass.  Under setup_lock, sq_node is stable, so
+ * "watched" is exact; an unwatched context has NEED_WAKEUP set and its
+ * owner rings.
+ */
+void aoff_sqpoll_poll(struct aoff_ctx *ctx)
+{
+	/* Pairs with the release that publishes the set-up context. */
+	if (smp_load_acquire(&ctx->state) != AOFF_CTX_LIVE || !ctx->sqpoll)
+		return;
+	if (READ_ONCE(ctx->region.ctrl->sq_tail) == READ_ONCE(ctx->sq_head))
+		return;
+	if (!mutex_trylock(&ctx->setup_lock))
+		return;
+	if (ctx->state == AOFF_CTX_LIVE && !list_empty(&ctx->sq_node) &&
+	    aoff_sqpoll_submit(ctx)) {
+		atomic64_inc(&ctx->dev->stats.sq_poll_calls);
+		WRITE_ONCE(ctx->sq_active_ns, ktime_get_ns());
+	}
+	mutex_unlock(&ctx->setup_lock);
 }
 
 /*

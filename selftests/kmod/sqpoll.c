@@ -114,6 +114,22 @@ static int sq_wait_cqes(struct sq_ring *q, uint32_t n, int timeout_ms)
 	return 0;
 }
 
+/*
+ * The same without poll(): poll() on a watched context consumes its SQ
+ * itself, so a test of the poller's own timing must not call it.
+ */
+static int sq_wait_cqes_no_poll(struct sq_ring *q, uint32_t n, int timeout_ms)
+{
+	uint64_t end = aoff_now_ns() + (uint64_t)timeout_ms * 1000000;
+
+	while (aoff_cq_ready(&q->r) < n) {
+		if (aoff_now_ns() > end)
+			return -ETIME;
+		usleep(500);
+	}
+	return 0;
+}
+
 static void sq_ring_exit(struct sq_ring *q)
 {
 	aoff_ring_exit(&q->r);
@@ -668,12 +684,76 @@ TEST_F(sqpoll, slow_period)
 	self->q.enters = 0;
 	ASSERT_NE(NULL, aoff_prep_nop(&self->q.r, 1));
 	ASSERT_EQ(0, sq_publish(&self->q));
-	ASSERT_EQ(0, sq_wait_cqes(&self->q, 1, 5000));
+	ASSERT_EQ(0, sq_wait_cqes_no_poll(&self->q, 1, 5000));
 	dt = aoff_now_ns() - t0;
 	TH_LOG("taken after %llu us", (unsigned long long)dt / 1000);
 	EXPECT_EQ(0, self->q.enters);
 	/* hrtimers never fire early; late is the host's business. */
 	EXPECT_LE(100000000ull, dt);
+}
+
+/*
+ * poll() on a watched context consumes what is published at once, in the
+ * call itself, without waiting for the poller's next pass (100 ms away
+ * here): an application's poll()/select() loop is its doorbell.  A pass
+ * that happens to fall in between would also consume it, so the round is
+ * retried when the pass count moved.
+ */
+TEST_F(sqpoll, poll_consumes_at_once)
+{
+	struct pollfd p;
+	long long passes0, calls0;
+	struct aoff_cqe c[4];
+	int round, clean = 0;
+
+	NEED_ROOT();
+	ASSERT_EQ(0, aoff_sysfs_set("sq_poll_usecs", 100000));
+	ASSERT_EQ(0, sq_ring_init(&self->q, AOFF_SQ_IDLE_MAX_US, 8, 0));
+	ASSERT_EQ(0, sq_ring_bell(&self->q));
+	self->q.enters = 0;
+	for (round = 0; round < 20 && clean < 5; round++) {
+		passes0 = aoff_sysfs_get("sq_poll_passes");
+		calls0 = aoff_sysfs_get("sq_poll_calls");
+		ASSERT_NE(NULL, aoff_prep_nop(&self->q.r, round));
+		ASSERT_EQ(0, sq_publish(&self->q));
+		p.fd = self->q.r.fd;
+		p.events = POLLIN;
+		p.revents = 0;
+		ASSERT_LE(0, poll(&p, 1, 0));
+		if (aoff_sysfs_get("sq_poll_passes") == passes0) {
+			/* No pass ran: the poll() call consumed the SQE. */
+			EXPECT_EQ(self->q.r.sqe_tail,
+				  __atomic_load_n(self->q.r.sq_head,
+						  __ATOMIC_ACQUIRE));
+			EXPECT_EQ(calls0 + 1, aoff_sysfs_get("sq_poll_calls"));
+			clean++;
+		}
+		ASSERT_EQ(0, sq_wait_cqes(&self->q, 1, 5000));
+		ASSERT_EQ(1, aoff_reap(&self->q.r, c, 4));
+		EXPECT_EQ(0, c[0].res);
+		EXPECT_EQ((uint64_t)round, c[0].user_data);
+	}
+	EXPECT_EQ(5, clean) TH_LOG("a pass fell into every round");
+	EXPECT_EQ(0, self->q.enters);
+}
+
+/* poll() on a context nobody watches (NEED_WAKEUP set) consumes nothing:
+ * its owner rings, as the protocol says. */
+TEST_F(sqpoll, poll_leaves_unwatched_alone)
+{
+	struct pollfd p;
+
+	ASSERT_EQ(0, sq_ring_init(&self->q, 0, 8, 0));
+	ASSERT_TRUE(sq_status(&self->q) & AOFF_STATUS_NEED_WAKEUP);
+	ASSERT_NE(NULL, aoff_prep_nop(&self->q.r, 7));
+	__atomic_store_n(self->q.r.sq_tail, self->q.r.sqe_tail, __ATOMIC_RELEASE);
+	p.fd = self->q.r.fd;
+	p.events = POLLIN;
+	ASSERT_EQ(0, poll(&p, 1, 20));
+	EXPECT_EQ(0, __atomic_load_n(self->q.r.sq_head, __ATOMIC_ACQUIRE));
+	/* The doorbell takes it, as for any context. */
+	EXPECT_EQ(1, sq_ring_bell(&self->q));
+	EXPECT_EQ(0, sq_wait_cqes(&self->q, 1, 5000));
 }
 
 static int delete_module(const char *name, int flags)

@@ -26,7 +26,7 @@ static const char *const faults[] = { "fail_every", "fail_ppm", "stall_ms" };
 static const char *const stats[] = {
 	"submitted", "completed", "errors", "interrupts", "coalesced",
 	"in_flight", "queue_full", "bytes", "resets", "contexts",
-	"sq_polled", "sq_poll_passes", "sq_wakeups",
+	"sq_polled", "sq_poll_passes", "sq_wakeups", "sq_poll_calls",
 };
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -56,6 +56,11 @@
  * the CQ has no free slot (see the admission rule at struct aoff_enter)
  * stay in the SQ and keep the device watching: it takes them once user
  * space has consumed CQEs, with no doorbell.
+ *
+ * While the device watches, poll() (also select() and an epoll re-check)
+ * on the context consumes what is published at once, so a poll()/select()
+ * loop over its contexts submits for all of them without waiting for the
+ * device's next look.
  */
 #ifndef _UAPI_LINUX_ASYNCOFF_H
 #define _UAPI_LINUX_ASYNCOFF_H
