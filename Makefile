@@ -44,7 +44,8 @@ deps:
 CHECK_SUITES ?= async async-asan async-ucontext async-aarch64 lib bridge install \
 		kmod-style vm-runner vm-6.1 vm-6.12 vm-lib-6.1 vm-lib-6.12 \
 		vm-bridge-6.1 vm-bridge-6.12 vm-provider-6.1 vm-provider-6.12 \
-		vm-sanitizer vm-debug vm-lib-debug vm-bridge-debug vm-provider-debug
+		vm-bench-6.1 vm-bench-6.12 vm-sanitizer vm-debug vm-lib-debug \
+		vm-bridge-debug vm-provider-debug
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -74,6 +75,11 @@ check-bridge:
 # The bridge inside async jobs on the real device, both ASYNC providers.
 check-vm-bridge-%:
 	$(Q)$(MAKE) -C selftests/bridge check-vm-bridge KERNEL=$*
+
+# asyncoff-bench in the VM: --compare (asyncoff, afalg, software), the
+# plot, the model settings.
+check-vm-bench-%:
+	$(Q)$(MAKE) -C tools/asyncoff-bench check-vm-bench KERNEL=$*
 
 # The OpenSSL provider with stock openssl tools, on the device.
 check-vm-provider-%:
