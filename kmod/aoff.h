@@ -40,8 +40,13 @@ struct aoff_engine;
 
 #define AOFF_MAX_ENGINES	64
 
-/* The SQ poller's period, sysfs sq_poll_usecs (sqpoll.c). */
-#define AOFF_SQ_POLL_USECS_DEFAULT	100
+/*
+ * The SQ poller's period, sysfs sq_poll_usecs (sqpoll.c).  1 ms: poll(),
+ * select() and epoll re-checks submit at once, so the pass is the safety
+ * net, and at 100 us a pass over 256 watched contexts took a good part of
+ * a vCPU under TCG (fd mode, 256 jobs: 83.5 % of J/L against 92.4 %).
+ */
+#define AOFF_SQ_POLL_USECS_DEFAULT	1000
 #define AOFF_SQ_POLL_USECS_MIN		1
 #define AOFF_SQ_POLL_USECS_MAX		100000
 
