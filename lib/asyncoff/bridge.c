@@ -383,12 +383,29 @@ static uint32_t aoff_sq_unconsumed(const struct aoff_ctx *dc)
 	return dc->sq_tail - __atomic_load_n(dc->k_sq_head, __ATOMIC_ACQUIRE);
 }
 
-/* Submit what the SQ holds; on SQPOLL contexts often without a syscall. */
-static int aoff_run_doorbell(struct aoff_ctx *dc)
+/*
+ * Submit what the SQ holds; on SQPOLL contexts often without a syscall.
+ * @ring: ring the doorbell even when the device is watching.  Callback
+ * mode does: the dispatcher's multishot poll never asks the fd again after
+ * the job resubmits, so the request would wait for the device's next pass
+ * (sq_poll_usecs), where in fd mode the application's poll()/select() or
+ * epoll re-check of the fd hands it over at once (the driver's ->poll).
+ */
+static int aoff_run_doorbell(struct aoff_ctx *dc, int ring)
 {
 	uint64_t before = aoff_ctx_syscalls(dc);
 	int ret = aoff_submit(dc);
 	uint64_t rung = aoff_ctx_syscalls(dc) - before;
+	struct aoff_enter e;
+
+	if (ring && !rung && ret >= 0 && aoff_sq_unconsumed(dc)) {
+		memset(&e, 0, sizeof(e));
+		e.to_submit = aoff_sq_unconsumed(dc);
+		dc->syscalls++;
+		rung = 1;
+		if (ioctl(dc->fd, AOFF_IOC_ENTER, &e) < 0)
+			ret = -errno;
+	}
 
 	aoff_bridge_count(&aoff_bridge_cnt.syscalls, rung);
 	aoff_bridge_count(rung ? &aoff_bridge_cnt.doorbells :
@@ -497,7 +514,7 @@ static int aoff_run_async(struct aoff_bridge_ctx *bc, struct aoff_run *run)
 			aoff_arm(bc, cb, cb_arg);
 		refused = 0;
 		if (aoff_sq_unconsumed(dc)) {
-			ret = aoff_run_doorbell(dc);
+			ret = aoff_run_doorbell(dc, cbmode);
 			if (ret < 0 && ret != -EAGAIN && ret != -EBUSY)
 				return ret;
 			refused = ret < 0;
