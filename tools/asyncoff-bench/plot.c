@@ -97,7 +97,9 @@ int bench_plot_svg(const char *path, const char *title, const char *xlabel,
 		return -errno;
 #define X(v) (ML + (log2(v) - lx0) / (lx1 - lx0) * pw)
 #define Y(v) (MT + ph - (log10(v) - ly0) / (ly1 - ly0) * ph)
+	/* Plots end up in Documentation/: they carry the project's SPDX line. */
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<!-- SPDX-License-Identifier: Apache-2.0 -->\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
 		"width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
 		"font-family=\"sans-serif\" font-size=\"13\">\n"
