@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -318,5 +319,22 @@ static inline void aoff_params_restore(const long long *v)
 			SKIP(return, "%s missing: module not loaded",	\
 			     aoff_dev_path());				\
 	} while (0)
+
+/* Module unload and load, for the tests that reload the driver. */
+static inline int aoff_delete_module(const char *name, unsigned int flags)
+{
+	return syscall(SYS_delete_module, name, flags) ? -errno : 0;
+}
+
+static inline int aoff_load_module(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
 
 #endif /* AOFF_TEST_H */

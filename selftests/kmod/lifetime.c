@@ -190,22 +190,6 @@ TEST(fork_child_cannot_use_context)
 
 /* ---- module unload / reload (last: it reloads the module) -------------- */
 
-static int delete_module(const char *name, unsigned int flags)
-{
-	return syscall(SYS_delete_module, name, flags) ? -errno : 0;
-}
-
-static int load_module(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 TEST(rmmod_refused_while_open)
 {
 	struct aoff_ring r;
@@ -216,12 +200,12 @@ TEST(rmmod_refused_while_open)
 		SKIP(return, "needs root and AOFF_MODULE (the QEMU runner)");
 	ASSERT_EQ(0, aoff_ring_init(&r, 8, 0, 4096));
 	ASSERT_EQ(8, queue_nops(&r, 8, 0));
-	ret = delete_module(MODNAME, O_NONBLOCK);
+	ret = aoff_delete_module(MODNAME, O_NONBLOCK);
 	EXPECT_TRUE(ret == -EWOULDBLOCK || ret == -EBUSY) TH_LOG("ret %d", ret);
 	/* Only the mapping left: still refused. */
 	close(r.fd);
 	r.fd = -1;
-	ret = delete_module(MODNAME, O_NONBLOCK);
+	ret = aoff_delete_module(MODNAME, O_NONBLOCK);
 	EXPECT_TRUE(ret == -EWOULDBLOCK || ret == -EBUSY) TH_LOG("ret %d", ret);
 	aoff_ring_exit(&r);
 	EXPECT_EQ(0, access(aoff_dev_path(), F_OK));
@@ -238,13 +222,13 @@ TEST(zz_unload_and_reload)
 	ASSERT_EQ(0, nop_round_trip());
 	/* After close the unload is clean (the last fput may lag a little). */
 	for (i = 0; i < 50 && ret; i++) {
-		ret = delete_module(MODNAME, O_NONBLOCK);
+		ret = aoff_delete_module(MODNAME, O_NONBLOCK);
 		if (ret)
 			usleep(20000);
 	}
 	ASSERT_EQ(0, ret);
 	EXPECT_NE(0, access(aoff_dev_path(), F_OK));
-	ASSERT_EQ(0, load_module(mod));
+	ASSERT_EQ(0, aoff_load_module(mod));
 	for (i = 0; i < 100 && !aoff_have_device(); i++)
 		usleep(10000);
 	/* The reloaded driver works from a clean state. */

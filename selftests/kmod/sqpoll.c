@@ -756,22 +756,6 @@ TEST_F(sqpoll, poll_leaves_unwatched_alone)
 	EXPECT_EQ(0, sq_wait_cqes(&self->q, 1, 5000));
 }
 
-static int delete_module(const char *name, int flags)
-{
-	return syscall(SYS_delete_module, name, flags) ? -errno : 0;
-}
-
-static int load_module(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 /*
  * Last (it reloads the module), hence a fixture of its own, declared last:
  * the harness runs fixtures in order.  Close watched contexts, unload.
@@ -810,12 +794,12 @@ TEST_F(zz_unload, rmmod_after_close_while_watched)
 	for (i = 0; i < NR; i++)
 		sq_ring_exit(&q[i]);
 	for (i = 0; i < 50 && ret; i++) {
-		ret = delete_module(MODNAME, O_NONBLOCK);
+		ret = aoff_delete_module(MODNAME, O_NONBLOCK);
 		if (ret)
 			usleep(20000);
 	}
 	ASSERT_EQ(0, ret);
-	ASSERT_EQ(0, load_module(mod));
+	ASSERT_EQ(0, aoff_load_module(mod));
 	for (i = 0; i < 100 && !aoff_have_device(); i++)
 		usleep(10000);
 	ASSERT_TRUE(aoff_have_device());
