@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/ioctl.h>
 
 #include "bridge_local.h"
 
@@ -377,12 +376,6 @@ static void aoff_run_queue(struct aoff_ctx *dc, struct aoff_run *run)
 	}
 }
 
-/* SQEs in the ring the device has not taken yet. */
-static uint32_t aoff_sq_unconsumed(const struct aoff_ctx *dc)
-{
-	return dc->sq_tail - __atomic_load_n(dc->k_sq_head, __ATOMIC_ACQUIRE);
-}
-
 /*
  * Submit what the SQ holds; on SQPOLL contexts often without a syscall.
  * @ring: ring the doorbell even when the device is watching.  Callback
@@ -396,15 +389,10 @@ static int aoff_run_doorbell(struct aoff_ctx *dc, int ring)
 	uint64_t before = aoff_ctx_syscalls(dc);
 	int ret = aoff_submit(dc);
 	uint64_t rung = aoff_ctx_syscalls(dc) - before;
-	struct aoff_enter e;
 
-	if (ring && !rung && ret >= 0 && aoff_sq_unconsumed(dc)) {
-		memset(&e, 0, sizeof(e));
-		e.to_submit = aoff_sq_unconsumed(dc);
-		dc->syscalls++;
+	if (ring && !rung && ret >= 0 && aoff_sq_pending(dc)) {
+		ret = aoff_enter(dc, aoff_sq_pending(dc), 0, -1);
 		rung = 1;
-		if (ioctl(dc->fd, AOFF_IOC_ENTER, &e) < 0)
-			ret = -errno;
 	}
 
 	aoff_bridge_count(&aoff_bridge_cnt.syscalls, rung);
@@ -420,7 +408,6 @@ static int aoff_run_doorbell(struct aoff_ctx *dc, int ring)
  */
 static int aoff_run_sleep(struct aoff_ctx *dc)
 {
-	struct aoff_enter e;
 	uint64_t before = aoff_ctx_syscalls(dc);
 	int ret;
 
@@ -429,13 +416,9 @@ static int aoff_run_sleep(struct aoff_ctx *dc)
 			  aoff_ctx_syscalls(dc) - before);
 	if (ret != -EAGAIN)
 		return ret < 0 && ret != -EINTR ? ret : 0;
-	memset(&e, 0, sizeof(e));
-	e.min_complete = 1;
-	dc->syscalls++;
 	aoff_bridge_count(&aoff_bridge_cnt.syscalls, 1);
-	if (ioctl(dc->fd, AOFF_IOC_ENTER, &e) < 0 && errno != EINTR)
-		return -errno;
-	return 0;
+	ret = aoff_enter(dc, 0, 1, -1);
+	return ret < 0 && ret != -EINTR ? ret : 0;
 }
 
 static int aoff_run_sync(struct aoff_bridge_ctx *bc, struct aoff_run *run)
@@ -513,7 +496,7 @@ static int aoff_run_async(struct aoff_bridge_ctx *bc, struct aoff_run *run)
 		if (cbmode)
 			aoff_arm(bc, cb, cb_arg);
 		refused = 0;
-		if (aoff_sq_unconsumed(dc)) {
+		if (aoff_sq_pending(dc)) {
 			ret = aoff_run_doorbell(dc, cbmode);
 			if (ret < 0 && ret != -EAGAIN && ret != -EBUSY)
 				return ret;
@@ -526,7 +509,7 @@ static int aoff_run_async(struct aoff_bridge_ctx *bc, struct aoff_run *run)
 		 * stall), unless the doorbell had to ring and was refused.
 		 */
 		full = run->queued < run->nr ||
-		       (aoff_sq_unconsumed(dc) &&
+		       (aoff_sq_pending(dc) &&
 			(!aoff_ctx_sqpoll(dc) || refused));
 		/* The manual: OK once the request is submitted. */
 		if (cbmode && !full)

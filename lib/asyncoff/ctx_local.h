@@ -54,6 +54,18 @@ struct aoff_ctx {
 	struct aoff_data_heap heap;
 };
 
+/* SQEs published or prepared that the driver has not consumed yet.  The
+ * acquire pairs with the driver's store-release of the SQ head. */
+static inline uint32_t aoff_sq_pending(const struct aoff_ctx *ctx)
+{
+	return ctx->sq_tail - __atomic_load_n(ctx->k_sq_head, __ATOMIC_ACQUIRE);
+}
+
+/* The doorbell ioctl, counted in ctx->syscalls (ring.c); >= 0 or -errno.
+ * The bridge calls it directly where aoff_submit() would not ring. */
+int aoff_enter(struct aoff_ctx *ctx, uint32_t to_submit,
+	       uint32_t min_complete, int64_t timeout_ns);
+
 int aoff_heap_init(struct aoff_data_heap *heap, uint64_t bytes);
 void aoff_heap_fini(struct aoff_data_heap *heap);
 

@@ -49,14 +49,8 @@ AOFF_EXPORT struct aoff_sqe *aoff_get_sqe(struct aoff_ctx *ctx)
 	return sqe;
 }
 
-/* SQEs published or prepared that the driver has not consumed yet. */
-static uint32_t aoff_sq_pending(const struct aoff_ctx *ctx)
-{
-	return ctx->sq_tail - aoff_load_acquire(ctx->k_sq_head);
-}
-
-static int aoff_enter(struct aoff_ctx *ctx, uint32_t to_submit,
-		      uint32_t min_complete, int64_t timeout_ns)
+int aoff_enter(struct aoff_ctx *ctx, uint32_t to_submit,
+	       uint32_t min_complete, int64_t timeout_ns)
 {
 	struct aoff_enter e;
 	int ret;
