@@ -473,18 +473,19 @@ static void print_row(const struct result *r)
 /* --latency, --coalesce-*: set for the run, restored at exit. */
 static int model_set(const struct opts *o)
 {
-	if (o->latency_ns >= 0 &&
-	    bench_sysfs_set(o->dev, "latency_ns", o->latency_ns))
-		return -1;
-	if (o->coalesce_frames >= 0 &&
-	    bench_sysfs_set(o->dev, "coalesce_frames", o->coalesce_frames))
-		return -1;
-	if (o->coalesce_usecs >= 0 &&
-	    bench_sysfs_set(o->dev, "coalesce_usecs", o->coalesce_usecs))
-		return -1;
-	if (o->sq_poll_usecs >= 0 &&
-	    bench_sysfs_set(o->dev, "sq_poll_usecs", o->sq_poll_usecs))
-		return -1;
+	const struct { const char *attr; long long val; } set[] = {
+		{ "latency_ns", o->latency_ns },
+		{ "coalesce_frames", o->coalesce_frames },
+		{ "coalesce_usecs", o->coalesce_usecs },
+		{ "sq_poll_usecs", o->sq_poll_usecs },
+	};
+	unsigned int i;
+
+	/* -1: the option was not given, leave the device's value. */
+	for (i = 0; i < sizeof(set) / sizeof(set[0]); i++)
+		if (set[i].val >= 0 &&
+		    bench_sysfs_set(o->dev, set[i].attr, set[i].val))
+			return -1;
 	return 0;
 }
 
