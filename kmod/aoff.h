@@ -84,6 +84,7 @@ struct aoff_stats {
 	atomic64_t sq_poll_passes; /* passes of the SQ poller */
 	atomic64_t sq_wakeups;	/* doorbells that restarted SQ watching */
 	atomic64_t sq_poll_calls; /* poll() calls that consumed SQEs */
+	atomic64_t sq_poll_ns;	/* time the poller's passes took */
 };
 
 struct aoff_device {

@@ -4,8 +4,9 @@
  *
  * The model is a device that watches its queues in memory (NVMe shadow
  * doorbells, io_uring SQPOLL).  Each device has one poller: while at least
- * one context is watched, an hrtimer fires every sq_poll_usecs (sysfs) and
- * queues a pass on the device's sqpoll workqueue.  Submission takes the
+ * one context is watched, an hrtimer fires every sq_poll_usecs (sysfs; or
+ * later, see AOFF_SQPOLL_REST_RATIO) and queues a pass on the device's
+ * sqpoll workqueue.  Submission takes the
  * context's setup_lock (a mutex), hence the pass runs in process context
  * and the timer only schedules it.
  *
@@ -16,7 +17,15 @@
  *     watching: user space published them without a doorbell;
  *   - nothing ready, requests in flight: active, keep watching;
  *   - nothing ready, nothing in flight for sq_idle_us: stop watching,
- *     with the NEED_WAKEUP handshake below.
+ *     with the NEED_WAKEUP handshake below; but while a CQE waits for
+ *     user space to consume it, for AOFF_SQPOLL_UNREAPED_NS at least.
+ * An unconsumed CQE stretches the idle time because its owner is sure to
+ * come back for it, and usually submits the next request when it does:
+ * with thousands of contexts an application takes longer than the idle
+ * time to get round to each one (10,000 jobs: some 200 ms under QEMU),
+ * and a context given up in between costs a doorbell per request.  The
+ * stretch is bounded so that a completion left behind for good (a job
+ * abandoned) does not keep the poller ticking for the context's life.
  * The checks before the lock are lockless reads; an idle pass costs a few
  * loads per context and takes no context mutex.  Besides the passes,
  * poll() on a watched context consumes its SQ at once (aoff_sqpoll_poll).
@@ -48,10 +57,23 @@
 
 #include "aoff.h"
 
-static void aoff_sqpoll_arm(struct aoff_device *dev)
+/*
+ * The poller rests at least this many times as long as its last pass took,
+ * so it never takes more than 1 / (1 + AOFF_SQPOLL_REST_RATIO) of a CPU.
+ * A pass costs a few loads per watched context; with many thousands of
+ * them it can outlast sq_poll_usecs, and a poller that then ran back to
+ * back would take a whole CPU to find, in each context, at most one new
+ * request.  Resting longer only makes the requests of a pass wait longer,
+ * and each pass then finds more of them: the same work at less cost.  A
+ * real device scans its queues with its own, just as bounded, bandwidth.
+ */
+#define AOFF_SQPOLL_REST_RATIO	3
+
+static void aoff_sqpoll_arm(struct aoff_device *dev, u64 pass_ns)
 {
 	u64 period = (u64)READ_ONCE(dev->params.sq_poll_usecs) * NSEC_PER_USEC;
 
+	period = max(period, pass_ns * AOFF_SQPOLL_REST_RATIO);
 	hrtimer_start(&dev->sqpoll_timer, ns_to_ktime(period), HRTIMER_MODE_REL);
 }
 
@@ -74,9 +96,22 @@ static void aoff_sqpoll_set_status(struct aoff_ctx *ctx, u32 set, u32 clear)
 	smp_store_release(status, (READ_ONCE(*status) | set) & ~clear);
 }
 
+#define AOFF_SQPOLL_UNREAPED_NS	NSEC_PER_SEC
+
 static bool aoff_sqpoll_in_flight(struct aoff_ctx *ctx)
 {
 	return READ_ONCE(ctx->accepted) != READ_ONCE(ctx->cq_tail);
+}
+
+/* Nothing submitted and nothing in flight for long enough to let go. */
+static bool aoff_sqpoll_idle(struct aoff_ctx *ctx, u64 now)
+{
+	u64 idle_ns = ctx->sq_idle_ns;
+
+	/* CQEs not consumed yet (see the top of the file). */
+	if (aoff_cq_space(ctx) != ctx->cq_entries)
+		idle_ns = max_t(u64, idle_ns, AOFF_SQPOLL_UNREAPED_NS);
+	return (s64)(now - READ_ONCE(ctx->sq_active_ns)) >= (s64)idle_ns;
 }
 
 /* Consumes what is ready (under setup_lock); counts it as polled. */
@@ -103,7 +138,7 @@ static bool aoff_sqpoll_ctx_locked(struct aoff_ctx *ctx, u64 now)
 		WRITE_ONCE(ctx->sq_active_ns, now);
 		return true;
 	}
-	if ((s64)(now - READ_ONCE(ctx->sq_active_ns)) < (s64)ctx->sq_idle_ns)
+	if (!aoff_sqpoll_idle(ctx, now))
 		return true;
 
 	aoff_sqpoll_set_status(ctx, AOFF_STATUS_NEED_WAKEUP, 0);
@@ -145,8 +180,7 @@ static bool aoff_sqpoll_ctx(struct aoff_ctx *ctx, u64 now)
 		} else if (aoff_sqpoll_in_flight(ctx)) {
 			WRITE_ONCE(ctx->sq_active_ns, now);
 			return true;
-		} else if ((s64)(now - READ_ONCE(ctx->sq_active_ns)) <
-			   (s64)ctx->sq_idle_ns) {
+		} else if (!aoff_sqpoll_idle(ctx, now)) {
 			return true;
 		}
 	}
@@ -165,16 +199,19 @@ static void aoff_sqpoll_work(struct work_struct *work)
 					       sqpoll_work);
 	struct aoff_ctx *ctx, *tmp;
 	u64 now = ktime_get_ns();
+	u64 pass_ns;
 
 	atomic64_inc(&dev->stats.sq_poll_passes);
 	mutex_lock(&dev->sqpoll_lock);
 	list_for_each_entry_safe(ctx, tmp, &dev->sqpoll_list, sq_node)
 		aoff_sqpoll_ctx(ctx, now);
+	pass_ns = ktime_get_ns() - now;
+	atomic64_add(pass_ns, &dev->stats.sq_poll_ns);
 	/* Nobody watched: no more ticks until a doorbell starts them. */
 	if (list_empty(&dev->sqpoll_list))
 		dev->sqpoll_running = false;
 	else
-		aoff_sqpoll_arm(dev);
+		aoff_sqpoll_arm(dev, pass_ns);
 	mutex_unlock(&dev->sqpoll_lock);
 }
 
@@ -201,7 +238,7 @@ void aoff_sqpoll_doorbell(struct aoff_ctx *ctx)
 		atomic64_inc(&dev->stats.sq_wakeups);
 		if (!dev->sqpoll_running) {
 			dev->sqpoll_running = true;
-			aoff_sqpoll_arm(dev);
+			aoff_sqpoll_arm(dev, 0);
 		}
 	}
 	mutex_unlock(&ctx->setup_lock);

@@ -220,6 +220,7 @@ static struct aoff_stat_attr aoff_stat_attrs[] = {
 	AOFF_STAT_INIT(sq_wakeups, offsetof(struct aoff_stats, sq_wakeups)),
 	AOFF_STAT_INIT(sq_poll_calls,
 		       offsetof(struct aoff_stats, sq_poll_calls)),
+	AOFF_STAT_INIT(sq_poll_ns, offsetof(struct aoff_stats, sq_poll_ns)),
 };
 
 static ssize_t in_flight_show(struct device *d, struct device_attribute *attr,
@@ -265,13 +266,14 @@ static struct attribute *aoff_dev_attrs[] = {
 	&aoff_stat_attrs[9].dattr.attr,
 	&aoff_stat_attrs[10].dattr.attr,
 	&aoff_stat_attrs[11].dattr.attr,
+	&aoff_stat_attrs[12].dattr.attr,
 	&dev_attr_in_flight.attr,
 	&dev_attr_contexts.attr,
 	NULL,
 };
 
 /* Every statistic above is listed in aoff_dev_attrs. */
-static_assert(ARRAY_SIZE(aoff_stat_attrs) == 12);
+static_assert(ARRAY_SIZE(aoff_stat_attrs) == 13);
 
 static const struct attribute_group aoff_dev_group = {
 	.attrs = aoff_dev_attrs,

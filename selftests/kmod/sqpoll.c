@@ -2,9 +2,10 @@
 /*
  * Submission without a doorbell (AOFF_SETUP_F_SQPOLL): setup validation,
  * the feature bit, NEED_WAKEUP at setup, SQEs consumed with no ioctl while
- * the device watches, NEED_WAKEUP back after the idle time, a race stress
- * of the NEED_WAKEUP handshake, a full CQ, reset, close and rmmod while
- * watched, and the sq_poll_usecs attribute.
+ * the device watches, NEED_WAKEUP back after the idle time (not while a
+ * request is in flight; a second at least with a CQE unconsumed), a race
+ * stress of the NEED_WAKEUP handshake, a full CQ, reset, close and rmmod
+ * while watched, and the sq_poll_usecs attribute.
  *
  * User space follows the uapi header's protocol exactly: store-release the
  * SQ tail, a full fence, load the status, and ring (AOFF_IOC_ENTER) only
@@ -147,6 +148,25 @@ static int sq_wait_wakeup(struct sq_ring *q, int want, int timeout_ms)
 			return -ETIME;
 		usleep(200);
 	}
+}
+
+/*
+ * A context with a 1 ms idle time and one NOP, rung in and completed but
+ * not consumed.  0 or -errno.
+ */
+static int sq_one_unreaped(struct sq_ring *q)
+{
+	int ret = sq_ring_init(q, 1000, 8, 0);
+
+	if (ret)
+		return ret;
+	if (!aoff_prep_nop(&q->r, 1))
+		return -ENOSPC;
+	__atomic_store_n(q->r.sq_tail, q->r.sqe_tail, __ATOMIC_RELEASE);
+	ret = sq_ring_bell(q);
+	if (ret != 1)
+		return ret < 0 ? ret : -EIO;
+	return sq_wait_cqes_no_poll(q, 1, 5000);
 }
 
 TEST(setup_validation)
@@ -341,6 +361,7 @@ TEST_F(sqpoll, idle_sets_need_wakeup)
 {
 	long long polled0 = aoff_sysfs_get("sq_polled");
 	long long passes0 = aoff_sysfs_get("sq_poll_passes");
+	long long pass_ns0 = aoff_sysfs_get("sq_poll_ns");
 	struct aoff_cqe c[4];
 	uint64_t t0;
 
@@ -365,6 +386,8 @@ TEST_F(sqpoll, idle_sets_need_wakeup)
 	if (!self->q.enters)
 		EXPECT_LE(polled0 + 2, aoff_sysfs_get("sq_polled"));
 	EXPECT_LT(passes0, aoff_sysfs_get("sq_poll_passes"));
+	/* The passes' time is counted: the poller's CPU. */
+	EXPECT_LT(pass_ns0, aoff_sysfs_get("sq_poll_ns"));
 	EXPECT_EQ(0, sq_status(&self->q) & AOFF_STATUS_BROKEN);
 
 	/* Unwatched, a published SQE stays until the doorbell. */
@@ -395,6 +418,46 @@ TEST_F(sqpoll, idle_waits_for_in_flight)
 	ASSERT_EQ(0, sq_wait_cqes(&self->q, 1, 5000));
 	ASSERT_EQ(1, aoff_reap(&self->q.r, &c, 1));
 	EXPECT_EQ(0, sq_wait_wakeup(&self->q, 1, 2000));
+}
+
+TEST_F(sqpoll, idle_waits_for_unreaped)
+{
+	struct aoff_cqe c;
+
+	/*
+	 * A CQE user space has not consumed keeps a 1 ms idle context
+	 * watched: its owner comes back for it (and then submits again).
+	 */
+	ASSERT_EQ(0, sq_one_unreaped(&self->q));
+	usleep(50000);	/* fifty idle times */
+	EXPECT_EQ(0, sq_status(&self->q) & AOFF_STATUS_NEED_WAKEUP);
+
+	/* Still watched: the next request goes in without a doorbell. */
+	self->q.enters = 0;
+	ASSERT_NE(NULL, aoff_prep_nop(&self->q.r, 2));
+	ASSERT_EQ(0, sq_publish(&self->q));
+	EXPECT_EQ(0, self->q.enters);
+	ASSERT_EQ(0, sq_wait_cqes_no_poll(&self->q, 2, 5000));
+
+	/* Both consumed: nothing outstanding, the device lets go. */
+	ASSERT_EQ(1, aoff_reap(&self->q.r, &c, 1));
+	ASSERT_EQ(1, aoff_reap(&self->q.r, &c, 1));
+	EXPECT_EQ(0, sq_wait_wakeup(&self->q, 1, 2000));
+}
+
+TEST_F(sqpoll, unreaped_let_go_after_a_second)
+{
+	uint64_t t0;
+
+	/* A CQE left behind for good does not keep the device watching. */
+	ASSERT_EQ(0, sq_one_unreaped(&self->q));
+	t0 = aoff_now_ns();
+	ASSERT_EQ(0, sq_wait_wakeup(&self->q, 1, 5000));
+	TH_LOG("NEED_WAKEUP after %llu ms with a CQE unconsumed",
+	       (unsigned long long)(aoff_now_ns() - t0) / 1000000);
+	/* The driver waits a second from the completion, give or take. */
+	EXPECT_LE(800000000ull, aoff_now_ns() - t0);
+	EXPECT_EQ(1, aoff_cq_ready(&self->q.r));
 }
 
 /*

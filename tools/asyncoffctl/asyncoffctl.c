@@ -27,6 +27,7 @@ static const char *const stats[] = {
 	"submitted", "completed", "errors", "interrupts", "coalesced",
 	"in_flight", "queue_full", "bytes", "resets", "contexts",
 	"sq_polled", "sq_poll_passes", "sq_wakeups", "sq_poll_calls",
+	"sq_poll_ns",
 };
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -41,8 +41,10 @@
  * after a doorbell the device polls the context's SQ tail every
  * sq_poll_usecs (sysfs) and consumes what it finds, for as long as the
  * context has requests in flight or has been idle for less than
- * setup.sq_idle_us.  When it stops watching it sets AOFF_STATUS_NEED_WAKEUP
- * in the status word, and only then does user space need the doorbell:
+ * setup.sq_idle_us (at least a second while a CQE waits to be consumed:
+ * its owner comes back for it).  When it stops watching it sets
+ * AOFF_STATUS_NEED_WAKEUP in the status word, and only then does user
+ * space need the doorbell:
  *
  *   user space                          kernel (stopping to watch)
  *   write SQE; store-release SQ tail    set NEED_WAKEUP in status
@@ -340,7 +342,8 @@ struct aoff_ring_offsets {
  *		actual count.  Slots live in kernel memory (charged to the
  *		caller's memory cgroup), never in the mapping.
  * @sq_idle_us: in: with AOFF_SETUP_F_SQPOLL, how long the device keeps
- *		watching an SQ with nothing submitted and nothing in flight,
+ *		watching an SQ with nothing submitted and nothing in flight
+ *		(at least a second while a CQE is left unconsumed),
  *		in microseconds, 0 .. AOFF_SQ_IDLE_MAX_US (EINVAL above); 0
  *		means AOFF_SQ_IDLE_DEFAULT_US.  Without the flag it must be 0
  *		(EINVAL).  Out: the value in use (0 without the flag).
