@@ -72,6 +72,9 @@ static void usage(FILE *f)
 		"                   without a doorbell while the device watches\n"
 		"                   their SQ (on: the default, when the device\n"
 		"                   can) or with a doorbell each (off)\n"
+		"  --sq-idle-us US  job modes, SQPOLL: how long the device keeps\n"
+		"                   watching a bridge context with nothing\n"
+		"                   outstanding (default: the bridge's, 20000)\n"
 		"  --jobs N         requests (ring) or async jobs, each with its\n"
 		"                   own wait ctx and device context, in flight\n"
 		"                   (default 64; 1..10000 and more)\n"
@@ -137,6 +140,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "sqpoll", required_argument, NULL, 'Q' },
 		{ "rounds", required_argument, NULL, 'R' },
 		{ "sq-poll-usecs", required_argument, NULL, 'W' },
+		{ "sq-idle-us", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -176,6 +180,14 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'U': o->coalesce_usecs = strtoll(optarg, &end, 0); break;
 		case 'R': o->rounds = (unsigned int)strtoul(optarg, &end, 0); break;
 		case 'W': o->sq_poll_usecs = strtoll(optarg, &end, 0); break;
+		case 'I':
+			o->sq_idle_us = (unsigned int)strtoul(optarg, &end, 0);
+			if (o->sq_idle_us > AOFF_SQ_IDLE_MAX_US) {
+				fprintf(stderr, "asyncoff-bench: --sq-idle-us "
+					"at most %u\n", AOFF_SQ_IDLE_MAX_US);
+				return -1;
+			}
+			break;
 		case 'Q':
 			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
 				fprintf(stderr, "asyncoff-bench: --sqpoll on "
@@ -195,6 +207,11 @@ static int parse(int argc, char **argv, struct opts *o)
 	if (optind != argc) {
 		fprintf(stderr, "asyncoff-bench: unexpected argument '%s'\n",
 			argv[optind]);
+		return -1;
+	}
+	if (o->sq_idle_us && !o->sqpoll) {
+		fprintf(stderr, "asyncoff-bench: --sq-idle-us needs SQPOLL "
+			"(not --sqpoll off)\n");
 		return -1;
 	}
 	if (o->compare) {
@@ -318,7 +335,8 @@ static int run_ring(const struct opts *o, unsigned int jobs, struct result *r)
 	uint64_t *stamp = calloc(jobs, sizeof(*stamp));
 	struct hist *h = calloc(1, sizeof(*h));
 	struct epoll_event ev, evs[64];
-	uint64_t t0, c0, end, epolls = 0, ops = 0;
+	struct cpu_mark c0;
+	uint64_t t0, end, epolls = 0, ops = 0;
 	unsigned int i, base;
 	int ep = -1, ret = -ENOMEM;
 
@@ -362,7 +380,7 @@ static int run_ring(const struct opts *o, unsigned int jobs, struct result *r)
 	}
 
 	t0 = now_ns();
-	c0 = cpu_ns();
+	cpu_mark_now(&c0);
 	end = t0 + (uint64_t)(o->seconds * 1e9);
 	progress_start(o);
 	for (i = 0; i < o->contexts; i++) {
@@ -409,7 +427,7 @@ static int run_ring(const struct opts *o, unsigned int jobs, struct result *r)
 		}
 	}
 	r->secs = (double)(now_ns() - t0) / 1e9;
-	r->cpu_ns = cpu_ns() - c0;
+	cpu_mark_since(&c0, r);
 	r->ops = ops;
 	r->jobs = jobs;
 	r->contexts = o->contexts;
@@ -444,29 +462,43 @@ static double per_op(uint64_t v, uint64_t ops)
 	return ops ? (double)v / (double)ops : 0.0;
 }
 
+/* The other CPU per op as JSON: a number, or null when unknown. */
+static const char *other_cpu(const struct result *r)
+{
+	static char buf[32];
+
+	if (!r->other_cpu_known)
+		return "null";
+	snprintf(buf, sizeof(buf), "%.1f", per_op(r->other_cpu_ns, r->ops));
+	return buf;
+}
+
 static void print_json(const struct opts *o, const struct result *r)
 {
 	printf("{\"mode\":\"%s\",\"async\":\"%s\",\"op\":\"%s\","
 	       "\"jobs\":%u,\"contexts\":%u,"
 	       "\"size\":%zu,\"seconds\":%.3f,\"ops\":%llu,"
 	       "\"ops_per_sec\":%.1f,\"lat_p50_ns\":%llu,\"lat_p99_ns\":%llu,"
-	       "\"cpu_ns_per_op\":%.1f,\"syscalls_per_op\":%.4f,"
-	       "\"sqpoll\":%s}",
+	       "\"cpu_ns_per_op\":%.1f,\"other_cpu_ns_per_op\":%s,"
+	       "\"syscalls_per_op\":%.4f,\"sqpoll\":%s}",
 	       o->mode, strcmp(o->mode, "ring") ? bench_async_impl : "none",
 	       o->op, r->jobs, r->contexts, r->size, r->secs,
 	       (unsigned long long)r->ops, (double)r->ops / r->secs,
 	       (unsigned long long)r->p50, (unsigned long long)r->p99,
-	       per_op(r->cpu_ns, r->ops), per_op(r->syscalls, r->ops),
+	       per_op(r->cpu_ns, r->ops), other_cpu(r),
+	       per_op(r->syscalls, r->ops),
 	       sqpoll_state() < 0 ? "null" :
 	       sqpoll_state() ? "true" : "false");
 }
 
 static void print_row(const struct result *r)
 {
-	printf("%6u %8u %8zu %12.0f %10llu %10llu %10.0f %10.4f %6s\n",
+	printf("%6u %8u %8zu %12.0f %10llu %10llu %10.0f %10s %10.4f %6s\n",
 	       r->jobs, r->contexts, r->size, (double)r->ops / r->secs,
 	       (unsigned long long)r->p50, (unsigned long long)r->p99,
-	       per_op(r->cpu_ns, r->ops), per_op(r->syscalls, r->ops),
+	       per_op(r->cpu_ns, r->ops),
+	       r->other_cpu_known ? other_cpu(r) : "-",
+	       per_op(r->syscalls, r->ops),
 	       sqpoll_state() < 0 ? "-" : sqpoll_state() ? "on" : "off");
 }
 
@@ -536,7 +568,7 @@ int main(int argc, char **argv)
 		printf("[");
 	else if (!o.json)
 		printf("asyncoff-bench: mode %s%s%s, op %s, %zu bytes, %s%s%s%s\n"
-		       "%6s %8s %8s %12s %10s %10s %10s %10s %6s\n",
+		       "%6s %8s %8s %12s %10s %10s %10s %10s %10s %6s\n",
 		       o.mode, strcmp(o.mode, "callback") ? "" : ", dispatch ",
 		       strcmp(o.mode, "callback") ? "" : o.dispatch, o.op,
 		       o.size, o.dev, ring ? "" : ", ASYNC: ",
@@ -545,7 +577,8 @@ int main(int argc, char **argv)
 		       o.coalesce_usecs >= 0 || o.sq_poll_usecs >= 0 ?
 		       ", model settings set" : "",
 		       "jobs", "contexts", "size",
-		       "ops/s", "p50 ns", "p99 ns", "cpu ns/op", "sys/op",
+		       "ops/s", "p50 ns", "p99 ns", "cpu ns/op", "other/op",
+		       "sys/op",
 		       "sqpoll");
 	for (i = 0; i < n; i++) {
 		unsigned int jobs = o.sweep ? sweep[i] : o.jobs;

@@ -28,6 +28,7 @@ struct opts {
 	long long latency_ns;
 	long long coalesce_frames, coalesce_usecs, sq_poll_usecs;
 	int sqpoll;		/* -1 default, 0 off, 1 on */
+	unsigned int sq_idle_us;	/* bridge contexts' idle time, 0: default */
 };
 
 struct result {
@@ -35,7 +36,9 @@ struct result {
 	size_t size;
 	uint64_t ops;
 	double secs;
-	uint64_t cpu_ns;
+	uint64_t cpu_ns;	/* the process's */
+	uint64_t other_cpu_ns;	/* every other CPU user (cpu.c) */
+	int other_cpu_known;	/* /proc/stat was there to tell */
 	uint64_t syscalls;
 	uint64_t p50, p99;
 };
@@ -58,6 +61,14 @@ static inline uint64_t cpu_ns(void)
 	       ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) *
 		1000ull;
 }
+
+/* cpu.c: the process's and the rest of the machine's CPU over a run. */
+struct cpu_mark {
+	uint64_t self_ns, machine_ns;
+};
+void cpu_mark_now(struct cpu_mark *m);
+/* Sets r->cpu_ns and r->other_cpu_ns for the time since @m. */
+void cpu_mark_since(const struct cpu_mark *m, struct result *r);
 
 /*
  * bench_jobs.c: modes fd, callback and sync (async jobs + the bridge).

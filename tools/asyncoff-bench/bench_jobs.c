@@ -281,6 +281,8 @@ int bench_jobs_setup(const struct opts *o)
 	/* --sqpoll off: a doorbell per submission; on: the bridge default. */
 	if (!o->sqpoll)
 		bo.flags |= AOFF_BRIDGE_F_NO_SQPOLL;
+	else
+		bo.sq_idle_us = o->sq_idle_us;
 	threaded = !strcmp(o->dispatch, "thread");
 	ret = aoff_bridge_init(&bo);
 	if (ret)
@@ -435,7 +437,8 @@ static int bench_sync(const struct opts *o, const struct bench_call *call,
 		      struct result *r, struct hist *h)
 {
 	struct bench_call c = *call;
-	uint64_t t0, c0, s0, end, ops = 0;
+	struct cpu_mark c0;
+	uint64_t t0, s0, end, ops = 0;
 	int ret;
 
 	ret = bench_job(&c);	/* warm-up: opens this thread's context */
@@ -445,7 +448,7 @@ static int bench_sync(const struct opts *o, const struct bench_call *call,
 		sqpoll_state = aoff_ctx_sqpoll(aoff_bridge_dev(aoff_bridge_get()));
 	progress_start(o);
 	t0 = now_ns();
-	c0 = cpu_ns();
+	cpu_mark_now(&c0);
 	s0 = bridge_syscalls();
 	end = t0 + (uint64_t)(o->seconds * 1e9);
 	for (;;) {
@@ -463,7 +466,7 @@ static int bench_sync(const struct opts *o, const struct bench_call *call,
 	}
 	progress_end();
 	r->secs = (double)(now_ns() - t0) / 1e9;
-	r->cpu_ns = cpu_ns() - c0;
+	cpu_mark_since(&c0, r);
 	r->syscalls = bridge_syscalls() - s0;
 	r->ops = ops;
 	r->jobs = 1;
@@ -515,7 +518,8 @@ int bench_drive(const struct opts *o, unsigned int jobs, bench_job_fn fn,
 		struct result *r)
 {
 	struct jrun jr = { .o = o, .ep = -1, .fn = fn };
-	uint64_t t0, c0, s0, end;
+	struct cpu_mark c0;
+	uint64_t t0, s0, end;
 	unsigned int i;
 	int ret = -ENOMEM;
 
@@ -563,7 +567,7 @@ int bench_drive(const struct opts *o, unsigned int jobs, bench_job_fn fn,
 	jr.measuring = 1;
 	progress_start(o);
 	t0 = now_ns();
-	c0 = cpu_ns();
+	cpu_mark_now(&c0);
 	s0 = bridge_syscalls();
 	jr.own_syscalls = 0;
 	end = t0 + (uint64_t)(o->seconds * 1e9);
@@ -579,7 +583,7 @@ int bench_drive(const struct opts *o, unsigned int jobs, bench_job_fn fn,
 			goto out;
 	}
 	r->secs = (double)(now_ns() - t0) / 1e9;
-	r->cpu_ns = cpu_ns() - c0;
+	cpu_mark_since(&c0, r);
 	r->syscalls = bridge_syscalls() - s0 + jr.own_syscalls;
 	r->ops = jr.ops;
 	r->jobs = jobs;

@@ -5,7 +5,8 @@
 # VM: make -C tools/asyncoff-bench check-vm-bench KERNEL=6.12):
 # --compare's JSON (three paths, outputs verified), the re-exec of the
 # libcrypto sibling, the SVG plot, the model settings restored, the AES job
-# mode, --sqpoll off, and no progress line when stderr is not a terminal.
+# mode, --sqpoll off, --sq-idle-us, the other CPU per op, and no progress
+# line when stderr is not a terminal.
 set -u
 bin=${1:?usage: check-bench.sh BINDIR}
 B=$bin/asyncoff-bench
@@ -26,7 +27,7 @@ json() {	# $1 file, $2 perl expression over $j
 		die $@ if $@; print defined $v ? "$v\n" : "null\n";' "$1" "$2"
 }
 
-echo "1..10"
+echo "1..12"
 # AF_ALG is built as modules; the guest's modprobe sees the host's.
 modprobe algif_skcipher 2>/dev/null || true
 dev=/sys/class/misc/asyncoff0
@@ -85,4 +86,17 @@ check "no progress line when stderr is not a terminal" \
 "$B" --mode fd --op aes-128-cbc --size 10 >/dev/null 2>&1
 check "aes with a size not a multiple of 16: refused (exit 2)" \
 	[ $? = 2 ]
+"$B" --mode fd --jobs 16 --seconds 0.5 --sq-idle-us 50000 --json \
+	>"$W/i.json" 2>"$W/i.err"
+rc=$?
+v=$(json "$W/i.json" '($j->{sqpoll} ? "on" : "off") . "," .
+	($j->{ops} > 0 ? 1 : 0) . "," .
+	($j->{other_cpu_ns_per_op} =~ /^[0-9.]+$/ ? "number" : "none")' 2>&1)
+check "fd mode --sq-idle-us 50000: SQPOLL, ops, other CPU per op ($rc: $v)" \
+	[ "$rc,$v" = "0,on,1,number" ]
+"$B" --mode fd --sqpoll off --sq-idle-us 1000 >/dev/null 2>&1
+r1=$?
+"$B" --mode fd --sq-idle-us 1000001 >/dev/null 2>&1
+check "--sq-idle-us with --sqpoll off, or above 10^6: refused ($r1, $?)" \
+	[ "$r1,$?" = "2,2" ]
 exit $failed

@@ -191,7 +191,8 @@ static int run_soft(const struct opts *o, EVP_CIPHER_CTX *ctx, int size,
 		    uint8_t *out, struct result *r)
 {
 	struct hist *h = calloc(1, sizeof(*h));
-	uint64_t t0, c0, end;
+	struct cpu_mark c0;
+	uint64_t t0, end;
 	int len;
 
 	if (!h)
@@ -199,7 +200,7 @@ static int run_soft(const struct opts *o, EVP_CIPHER_CTX *ctx, int size,
 	memset(r, 0, sizeof(*r));
 	progress_start(o);
 	t0 = now_ns();
-	c0 = cpu_ns();
+	cpu_mark_now(&c0);
 	end = t0 + (uint64_t)(o->seconds * 1e9);
 	for (;;) {
 		uint64_t t = now_ns();
@@ -218,7 +219,7 @@ static int run_soft(const struct opts *o, EVP_CIPHER_CTX *ctx, int size,
 	}
 	progress_end();
 	r->secs = (double)(now_ns() - t0) / 1e9;
-	r->cpu_ns = cpu_ns() - c0;
+	cpu_mark_since(&c0, r);
 	r->jobs = 1;
 	r->contexts = 1;
 	r->size = (size_t)size;
@@ -252,6 +253,9 @@ static void json_path(const struct row *w, int p)
 	       rate(r), mbps(r), (unsigned long long)r->p50,
 	       (unsigned long long)r->p99,
 	       r->ops ? (double)r->cpu_ns / (double)r->ops : 0.0);
+	if (r->other_cpu_known)
+		printf(",\"other_cpu_ns_per_op\":%.1f",
+		       r->ops ? (double)r->other_cpu_ns / (double)r->ops : 0.0);
 	/* Only the bridge counts its system calls. */
 	if (p == P_AOFF)
 		printf(",\"syscalls_per_op\":%.4f", r->ops ?
