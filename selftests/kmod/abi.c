@@ -29,10 +29,11 @@ FIXTURE_VARIANT(setup)
 	uint32_t sq, cq;		/* requested */
 	uint64_t data;
 	uint32_t want_sq, want_cq;	/* after rounding */
+	int one_page;	/* indexes and arrays fit the first page */
 };
 
-FIXTURE_VARIANT_ADD(setup, one)   { .sq = 1, .cq = 0, .data = 0, .want_sq = 1, .want_cq = 2 };
-FIXTURE_VARIANT_ADD(setup, odd)   { .sq = 5, .cq = 9, .data = 1, .want_sq = 8, .want_cq = 16 };
+FIXTURE_VARIANT_ADD(setup, one)   { .sq = 1, .cq = 0, .data = 0, .want_sq = 1, .want_cq = 2, .one_page = 1 };
+FIXTURE_VARIANT_ADD(setup, odd)   { .sq = 5, .cq = 9, .data = 1, .want_sq = 8, .want_cq = 16, .one_page = 1 };
 FIXTURE_VARIANT_ADD(setup, equal) { .sq = 64, .cq = 64, .data = 65536, .want_sq = 64, .want_cq = 64 };
 FIXTURE_VARIANT_ADD(setup, big)   { .sq = 4096, .cq = 8192, .data = 1 << 20, .want_sq = 4096, .want_cq = 8192 };
 
@@ -70,11 +71,23 @@ TEST_F(setup, layout)
 		for (j = 0; j < i; j++)
 			EXPECT_GE(abs((int)idx[i] - (int)idx[j]), 64);
 	}
-	/* Arrays page aligned, in order, not overlapping, inside the map. */
-	EXPECT_EQ(0, o->sqes % ps);
-	EXPECT_EQ(0, o->cqes % ps);
+	/*
+	 * Arrays after the indexes, in order, not overlapping, inside the
+	 * map: on the first page for small rings, else page aligned.
+	 */
+	for (i = 0; i < 5; i++)
+		EXPECT_GE(o->sqes, (idx[i] + 4 + 63) / 64 * 64);
+	EXPECT_EQ(0, o->sqes % 64);
+	EXPECT_EQ(0, o->cqes % 64);
 	EXPECT_EQ(0, o->data % ps);
-	EXPECT_GE(o->sqes, ps);
+	if (variant->one_page) {
+		EXPECT_LE(o->cqes + s->cq_entries * sizeof(struct aoff_cqe), ps);
+		EXPECT_EQ(ps, o->data);
+	} else {
+		EXPECT_EQ(0, o->sqes % ps);
+		EXPECT_EQ(0, o->cqes % ps);
+		EXPECT_GE(o->sqes, ps);
+	}
 	EXPECT_GE(o->cqes, o->sqes + s->sq_entries * sizeof(struct aoff_sqe));
 	EXPECT_GE(o->data, o->cqes + s->cq_entries * sizeof(struct aoff_cqe));
 	EXPECT_EQ(o->mmap_bytes, o->data + s->data_bytes);

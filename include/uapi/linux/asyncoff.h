@@ -282,8 +282,10 @@ struct aoff_cqe {
  * @cq_tail:	CQ tail, written by the kernel (load it with acquire).
  * @status:	a __u32 of AOFF_STATUS_* bits, written by the kernel.
  * @resv0:	0.
- * @sqes:	the array of sq_entries struct aoff_sqe (page aligned).
- * @cqes:	the array of cq_entries struct aoff_cqe (page aligned).
+ * @sqes:	the array of sq_entries struct aoff_sqe (64-byte aligned).
+ * @cqes:	the array of cq_entries struct aoff_cqe (64-byte aligned).
+ *		Both arrays share the first page with the indexes when
+ *		they fit, else each starts on a page of its own.
  * @data:	the data area (page aligned), data_bytes long.
  * @mmap_bytes:	length of the whole region; mmap() at most this much.
  * @resv:	0.
