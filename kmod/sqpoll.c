@@ -6,9 +6,8 @@
  * doorbells, io_uring SQPOLL).  Each device has one poller: while at least
  * one context is watched, an hrtimer fires every sq_poll_usecs (sysfs; or
  * later, see AOFF_SQPOLL_REST_RATIO) and queues a pass on the device's
- * sqpoll workqueue.  Submission takes the
- * context's setup_lock (a mutex), hence the pass runs in process context
- * and the timer only schedules it.
+ * sqpoll workqueue.  Submission takes the context's setup_lock (a mutex),
+ * hence the pass runs in process context and the timer only schedules it.
  *
  * A pass looks at every watched context:
  *   - SQEs ready and CQ room: lock, consume them as the doorbell would

@@ -50,7 +50,8 @@ void cpu_mark_since(const struct cpu_mark *m, struct result *r)
 	r->cpu_ns = cpu_ns() - m->self_ns;
 	/*
 	 * /proc/stat counts in clock ticks, the process in µs: a short run
-	 * can show the machine less busy than the process.  No figure then.
+	 * can show the machine less busy than the process; that counts as
+	 * no other CPU at all.
 	 */
 	r->other_cpu_ns = 0;
 	r->other_cpu_known = m->machine_ns && machine;
