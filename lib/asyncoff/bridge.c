@@ -133,16 +133,16 @@ static void aoff_bridge_cfg_freeze(void)
 }
 
 /*
- * SQPOLL when configured and the device has it; a device without it says
- * EOPNOTSUPP once, and the bridge stops asking (each context it opens
- * would otherwise cost an extra AOFF_IOC_INFO).
+ * With @sqpoll, SQPOLL when configured and the device has it; a device
+ * without it says EOPNOTSUPP once, and the bridge stops asking (each
+ * context it opens would otherwise cost an extra AOFF_IOC_INFO).
  */
-struct aoff_ctx *aoff_bridge_open_dev(void)
+struct aoff_ctx *aoff_bridge_open_dev(bool sqpoll)
 {
 	struct aoff_ctx_opts o = aoff_bridge_cfg.ctx_opts;
 	struct aoff_ctx *dc;
 
-	if (__atomic_load_n(&aoff_bridge_cfg.sqpoll, __ATOMIC_RELAXED)) {
+	if (sqpoll && __atomic_load_n(&aoff_bridge_cfg.sqpoll, __ATOMIC_RELAXED)) {
 		o.flags |= AOFF_CTX_F_SQPOLL;
 		o.sq_idle_us = aoff_bridge_cfg.sq_idle_us;
 		dc = aoff_ctx_open(aoff_bridge_cfg.device, &o);
@@ -163,7 +163,12 @@ static struct aoff_bridge_ctx *aoff_bctx_new(ASYNC_WAIT_CTX *wctx)
 
 	if (!bc)
 		return NULL;
-	bc->dc = aoff_bridge_open_dev();
+	/*
+	 * A thread's context for synchronous calls (no wait ctx) goes without
+	 * SQPOLL: each call rings and waits in one ioctl anyway, and a
+	 * watched context would only keep the device's poller ticking.
+	 */
+	bc->dc = aoff_bridge_open_dev(wctx != NULL);
 	if (!bc->dc) {
 		int err = errno;
 
@@ -238,7 +243,7 @@ static struct aoff_bridge_ctx *aoff_bridge_thread_ctx(void)
  */
 static int aoff_bctx_reopen(struct aoff_bridge_ctx *bc)
 {
-	struct aoff_ctx *dc = aoff_bridge_open_dev();
+	struct aoff_ctx *dc = aoff_bridge_open_dev(true);
 
 	if (!dc)
 		return -errno;

@@ -3,6 +3,7 @@
 #ifndef AOFF_BRIDGE_LOCAL_H
 #define AOFF_BRIDGE_LOCAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <openssl/async.h>
 #include <asyncoff/bridge.h>
@@ -84,8 +85,8 @@ static inline uint32_t aoff_bridge_pending(const struct aoff_ctx *dc)
 	       __atomic_load_n(dc->k_cq_head, __ATOMIC_ACQUIRE);
 }
 
-/* bridge.c: a device context as the configuration says. */
-struct aoff_ctx *aoff_bridge_open_dev(void);
+/* bridge.c: a device context as the configuration says (SQPOLL: may). */
+struct aoff_ctx *aoff_bridge_open_dev(bool sqpoll);
 
 /* bridge_dispatch.c */
 int aoff_disp_register(struct aoff_bridge_ctx *bc);

@@ -209,6 +209,38 @@ static int idle_job(void *arg)
 	return (int)aoff_ctx_sq_idle_us(aoff_bridge_dev(bc));
 }
 
+/*
+ * Synchronous calls (outside a job) use the thread's own context, opened
+ * without SQPOLL: they ring and wait in one ioctl anyway, and a watched
+ * context would only keep the device's poller busy.  A job's context in
+ * the same thread still gets SQPOLL.
+ */
+TEST_F(sq, sync_context_without_sqpoll)
+{
+	struct aoff_bridge_stats s0, s1;
+	struct aoff_bridge_ctx *bc;
+	ASYNC_WAIT_CTX *w;
+	ASYNC_JOB *job = NULL;
+	int ret = 0;
+
+	stats(&s0);
+	bc = aoff_bridge_get();
+	ASSERT_NE(NULL, bc);
+	EXPECT_FALSE(aoff_ctx_sqpoll(aoff_bridge_dev(bc)));
+	stats(&s1);
+	EXPECT_EQ(1, s1.opened - s0.opened);
+	EXPECT_EQ(0, s1.sqpoll_opened - s0.sqpoll_opened);
+
+	ASSERT_EQ(1, ASYNC_init_thread(1, 0));
+	w = ASYNC_WAIT_CTX_new();
+	ASSERT_NE(NULL, w);
+	ASSERT_EQ(ASYNC_FINISH, ASYNC_start_job(&job, w, &ret, idle_job,
+						NULL, 0));
+	EXPECT_TRUE(aoff_ctx_sqpoll(aoff_bridge_dev(aoff_bridge_of(w))));
+	ASYNC_WAIT_CTX_free(w);
+	ASYNC_cleanup_thread();
+}
+
 TEST_F(sq, idle_time_reaches_contexts)
 {
 	struct aoff_bridge_opts o = { .sz = sizeof(o), .sq_idle_us = 4321 };
