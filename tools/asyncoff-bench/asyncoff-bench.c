@@ -457,11 +457,6 @@ static int sqpoll_state(void)
 	return ring_sqpoll >= 0 ? ring_sqpoll : bench_sqpoll_state();
 }
 
-static double per_op(uint64_t v, uint64_t ops)
-{
-	return ops ? (double)v / (double)ops : 0.0;
-}
-
 /* The other CPU per op as JSON: a number, or null when unknown. */
 static const char *other_cpu(const struct result *r)
 {

@@ -5,7 +5,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/resource.h>
 #include <time.h>
 
 #define BENCH_MAX_SIZES	16
@@ -51,15 +50,10 @@ static inline uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static inline uint64_t cpu_ns(void)
+/* v / ops, 0 when nothing ran. */
+static inline double per_op(uint64_t v, uint64_t ops)
 {
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) *
-		1000000000ull +
-	       ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) *
-		1000ull;
+	return ops ? (double)v / (double)ops : 0.0;
 }
 
 /* cpu.c: the process's and the rest of the machine's CPU over a run. */

@@ -252,14 +252,14 @@ static void json_path(const struct row *w, int p)
 	       "\"cpu_ns_per_op\":%.1f", (unsigned long long)r->ops, r->secs,
 	       rate(r), mbps(r), (unsigned long long)r->p50,
 	       (unsigned long long)r->p99,
-	       r->ops ? (double)r->cpu_ns / (double)r->ops : 0.0);
+	       per_op(r->cpu_ns, r->ops));
 	if (r->other_cpu_known)
 		printf(",\"other_cpu_ns_per_op\":%.1f",
-		       r->ops ? (double)r->other_cpu_ns / (double)r->ops : 0.0);
+		       per_op(r->other_cpu_ns, r->ops));
 	/* Only the bridge counts its system calls. */
 	if (p == P_AOFF)
-		printf(",\"syscalls_per_op\":%.4f", r->ops ?
-		       (double)r->syscalls / (double)r->ops : 0.0);
+		printf(",\"syscalls_per_op\":%.4f",
+		       per_op(r->syscalls, r->ops));
 	printf("}");
 }
 

@@ -14,9 +14,22 @@
  * in the benchmark VM).
  */
 #include <stdio.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "bench.h"
+
+/* The process's CPU time (every thread, user + system), in ns. */
+static uint64_t cpu_ns(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) *
+		1000000000ull +
+	       ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) *
+		1000ull;
+}
 
 /* Busy time of every CPU since boot, in ns; 0 if /proc/stat is missing. */
 static uint64_t machine_busy_ns(void)
