@@ -394,9 +394,10 @@ static int aoff_run_doorbell(struct aoff_ctx *dc, int ring)
 	uint64_t before = aoff_ctx_syscalls(dc);
 	int ret = aoff_submit(dc);
 	uint64_t rung = aoff_ctx_syscalls(dc) - before;
+	uint32_t pending = ring && !rung && ret >= 0 ? aoff_sq_pending(dc) : 0;
 
-	if (ring && !rung && ret >= 0 && aoff_sq_pending(dc)) {
-		ret = aoff_enter(dc, aoff_sq_pending(dc), 0, -1);
+	if (pending) {
+		ret = aoff_enter(dc, pending, 0, -1);
 		rung = 1;
 	}
 
