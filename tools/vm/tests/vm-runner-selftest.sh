@@ -13,7 +13,8 @@
 #      argument) and exits 3
 #   B  a command that exits 0
 #   C  a command that writes a "WARNING:" line into the kernel log and
-#      exits 0: the run must fail
+#      exits 0: the run must fail; then 200 more and one other report
+#      that the runner must still name
 #   D  a command that sleeps past --timeout: the run must end with 124
 # On the first kernel also:
 #   E  a command that leaves a process holding the module it was given
@@ -94,8 +95,8 @@ kernel_checks() { # kernel first(1/0)
 	if ! vars=$("$aoff_kernel" "$k" 2>"$work/err"); then
 		reason=$(head -n1 "$work/err")
 		for t in aoff-kernel exit-3 stdout-stderr-order host-root read-only tmp \
-			module cwd-env exit-0 warning-fails warning-printed timeout \
-			timeout-output; do
+			module cwd-env exit-0 warning-fails warning-printed \
+			late-report-named timeout timeout-output; do
 			skip "$k: $t" "${reason:-kernel $k not available}"
 		done
 		if [ "$first" = 1 ]; then
@@ -152,12 +153,23 @@ kernel_checks() { # kernel first(1/0)
 	check "$k: a clean command exits 0" eval '[ $rc = 0 ] && out_has all-good'
 
 	# C: a WARNING in the kernel log fails a run whose command succeeded.
+	# Then 200 lines of one report, more than the excerpt shows, and a
+	# last, different one: the runner must still name it.
 	run_vm --kernel "$k" --timeout 300 -- sh -c \
-		'echo "WARNING: aoff runner selftest $$" >/dev/kmsg && echo wrote'
+		'echo "WARNING: aoff runner selftest $$" >/dev/kmsg &&
+		 i=0; while [ $i -lt 200 ]; do
+			echo "WARNING: aoff runner selftest, again" >/dev/kmsg
+			i=$((i + 1))
+		 done
+		 echo "UBSAN: aoff runner selftest, the last report" >/dev/kmsg &&
+		 echo wrote'
 	check "$k: a WARNING in the kernel log fails the run" \
 		eval '[ $rc != 0 ] && [ $rc != 124 ] && out_has wrote'
 	check "$k: the offending kernel log line is printed" \
 		err_has "WARNING: aoff runner selftest"
+	check "$k: a report after a long one is still named, once" \
+		eval 'err_has "  * UBSAN: aoff runner selftest, the last report" &&
+			[ "$(grep -cF "  * WARNING: aoff runner selftest, again" "$work/err")" = 1 ]'
 
 	# D: a command that outlives --timeout: killed, reported, exit 124.
 	# A whole clean run (B) plus a margin is enough to reach the command.
