@@ -33,17 +33,32 @@ for suite in "$@"; do
 	status=$?
 	secs=$(( $(date +%s) - start ))
 
-	# pass fail skip plan, then one "F name" / "S name # reason" per line
+	# pass fail skip plan, then one "F name" / "S name # reason" per line;
+	# after an "F" line up to three "R" lines, the failure's diagnostics:
+	# the comments just before it (kselftest_harness prints its
+	# "Expected ..." there) or else the first ones after it (TAP's own
+	# convention), so the closing list says why, not only what.
 	summary=$(tr -d '\r' <"$log" | awk '
+		function result() { npre = 0; want = 0 }
 		/^1\.\.[0-9]+/ { plan += substr($1, 4) + 0; next }
+		/^# / {
+			if ($0 ~ /^# +(RUN|FAIL|OK|PASS|SKIP) /) next
+			if (want > 0) { names = names "R " $0 "\n"; want--; next }
+			pre[npre % 3] = $0; npre++
+			next }
 		/^not ok [0-9]+/ {
 			line = $0; sub(/^not ok [0-9]+ ?-? ?/, "", line)
-			if (line ~ /# *(TODO|XFAIL)/) { pass++; next }
-			fail++; names = names "F " line "\n"; next }
+			if (line ~ /# *(TODO|XFAIL)/) { pass++; result(); next }
+			fail++; names = names "F " line "\n"
+			for (i = (npre > 3 ? npre - 3 : 0); i < npre; i++)
+				names = names "R " pre[i % 3] "\n"
+			w = npre ? 0 : 3; result(); want = w
+			next }
 		/^ok [0-9]+/ {
 			line = $0; sub(/^ok [0-9]+ ?-? ?/, "", line)
 			if (toupper(line) ~ /# *SKIP/) { skip++; names = names "S " line "\n" }
 			else pass++
+			result()
 			next }
 		END { printf "%d %d %d %d\n%s", pass, fail, skip, plan, names }')
 	read -r pass fail skip plan <<<"$(head -n1 <<<"$summary")"
@@ -60,6 +75,7 @@ for suite in "$@"; do
 	while IFS= read -r l; do
 		case $l in
 		"F "*) failed_names+=("$suite: ${l#F }") ;;
+		"R "*) failed_names+=("    ${l#R }") ;;
 		"S "*) skipped_names+=("$suite: ${l#S }") ;;
 		esac
 	done < <(tail -n +2 <<<"$summary")
