@@ -243,7 +243,8 @@ static struct aoff_bridge_ctx *aoff_bridge_thread_ctx(void)
  */
 static int aoff_bctx_reopen(struct aoff_bridge_ctx *bc)
 {
-	struct aoff_ctx *dc = aoff_bridge_open_dev(true);
+	/* SQPOLL or not, by the rule aoff_bctx_new() applies. */
+	struct aoff_ctx *dc = aoff_bridge_open_dev(bc->wctx != NULL);
 
 	if (!dc)
 		return -errno;
