@@ -14,12 +14,18 @@
  *
  *   - Service time.  A request occupies its engine for in_len * ns_per_kib
  *     / 1024 ns (moving and transforming data: the engine's bandwidth),
- *     then spends latency_ns in the pipeline (descriptor fetch, DMA
+ *     at most AOFF_ENGINE_XFER_MAX_NS, then spends latency_ns in the
+ *     pipeline (descriptor fetch, DMA
  *     set-up, completion write) during which the engine already works on
  *     the next request.  So with latency L, no per-byte cost and J
  *     requests in flight the device completes J requests per L: service
  *     times overlap, they do not add up per engine.  The per-byte cost is
- *     what saturates an engine.
+ *     what saturates an engine.  Only work really done is charged: a
+ *     request that failed (validation kept for ordering, an injected
+ *     fault, an operation error) read no input and occupies no engine
+ *     time; otherwise a garbage in_len would buy minutes of engine time.
+ *     The cap bounds what any single request, valid or not, can hold an
+ *     engine for, whatever ns_per_kib and the data area allow.
  *
  *   - No CPU is burnt for modelled time.  The real crypto runs at once on
  *     the engine; the result is held back by a per-request hrtimer that
@@ -33,7 +39,12 @@
  *     requeues it when the engine has room.  A flooding context therefore
  *     cannot pile seconds of modelled work in front of another context's
  *     single request: arbitration happens when an engine is ready, as in
- *     hardware.  A stall (fault injection) works the same way: engines
+ *     hardware.  A context that was just served parks for the moment the
+ *     engine is ready minus half the run-ahead, one that got nothing for
+ *     the full run-ahead, so the kick of a waiting context fires first and
+ *     engine time alternates per request, not per queue.  A request thus
+ *     waits at most about AOFF_ENGINE_XFER_MAX_NS plus the run-ahead for
+ *     every other context with work on its engine.  A stall (fault injection) works the same way: engines
  *     take nothing until stall_until.
  *
  * Cancellation (reset, release) sets ctx->cancel under queue_lock: queued
@@ -54,6 +65,8 @@
 
 #define AOFF_ENGINE_BATCH		16
 #define AOFF_ENGINE_LOOKAHEAD_NS	(100 * NSEC_PER_USEC)
+/* The longest one request occupies an engine (documented in model.md). */
+#define AOFF_ENGINE_XFER_MAX_NS		NSEC_PER_SEC
 
 struct aoff_engine *aoff_engine_alloc(unsigned int id)
 {
@@ -169,7 +182,11 @@ static void aoff_engine_serve(struct aoff_device *dev, struct aoff_engine *eng,
 
 	now = ktime_get_ns();
 	start = max3(now, eng->busy_until, READ_ONCE(dev->stall_until));
-	xfer = ((u64)req->sqe.in_len * npk) >> 10;
+	/* Failed: nothing was read, no engine time (see the top comment). */
+	xfer = 0;
+	if (req->res >= 0)
+		xfer = min_t(u64, ((u64)req->sqe.in_len * npk) >> 10,
+			     AOFF_ENGINE_XFER_MAX_NS);
 	eng->busy_until = start + xfer;
 	aoff_engine_finish(req, start + xfer + latency, now);
 }
@@ -193,7 +210,9 @@ static void aoff_engine_work(struct work_struct *work)
 		now = ktime_get_ns();
 		ready = max(eng->busy_until, READ_ONCE(dev->stall_until));
 		if (ready > now + AOFF_ENGINE_LOOKAHEAD_NS) {
-			kick_at = ready - AOFF_ENGINE_LOOKAHEAD_NS;
+			/* Served already: let a waiting context go first. */
+			kick_at = ready - (n ? AOFF_ENGINE_LOOKAHEAD_NS / 2 :
+					   AOFF_ENGINE_LOOKAHEAD_NS);
 			break;
 		}
 		req = aoff_engine_next(ctx);
