@@ -50,6 +50,9 @@ struct aoff_engine;
 #define AOFF_SQ_POLL_USECS_MIN		1
 #define AOFF_SQ_POLL_USECS_MAX		100000
 
+/* The default max_dev_bytes is totalram / this (main.c, model.md). */
+#define AOFF_DEV_BYTES_RAM_DIV	4
+
 /* Module parameters (main.c). */
 extern unsigned int aoff_nr_devices;
 extern unsigned int aoff_max_sq_entries;

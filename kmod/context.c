@@ -288,6 +288,9 @@ static long aoff_ioctl_info(struct aoff_ctx *ctx, struct aoff_info __user *uarg)
 		return -EFAULT;
 	if (usize < AOFF_INFO_SIZE_VER0)
 		return -EINVAL;
+	/* No struct will grow that far: a size that does is a bug. */
+	if (usize > AOFF_INFO_SIZE_MAX)
+		return -E2BIG;
 
 	memset(&info, 0, sizeof(info));
 	info.size = sizeof(info);
@@ -304,11 +307,11 @@ static long aoff_ioctl_info(struct aoff_ctx *ctx, struct aoff_info __user *uarg)
 	info.dev_bytes_max = aoff_max_dev_bytes;
 	info.max_hash_slots = AOFF_HASH_SLOTS_MAX;
 
+	/*
+	 * Never past what both sides know: a newer user space's tail is left
+	 * as it was, and info.size tells it where our answer ends.
+	 */
 	if (copy_to_user(uarg, &info, min_t(size_t, usize, sizeof(info))))
-		return -EFAULT;
-	/* A newer user space's tail: zero what we do not know. */
-	if (usize > sizeof(info) &&
-	    clear_user((u8 __user *)uarg + sizeof(info), usize - sizeof(info)))
 		return -EFAULT;
 	return 0;
 }

@@ -7,6 +7,7 @@
  * change under it.
  */
 #include <linux/log2.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/sizes.h>
@@ -29,9 +30,14 @@ unsigned long aoff_max_ctx_bytes = SZ_64M;
 module_param_named(max_ctx_bytes, aoff_max_ctx_bytes, ulong, 0444);
 MODULE_PARM_DESC(max_ctx_bytes, "Largest mapped region per context in bytes (default 64 MiB)");
 
-unsigned long aoff_max_dev_bytes = SZ_1G;
+/*
+ * 0: a quarter of RAM, set at load.  A fixed default (it was 1 GiB) is
+ * more than a small machine has, and then filling the budget with
+ * vmalloc_user() regions as root ends in the OOM killer, not ENOMEM.
+ */
+unsigned long aoff_max_dev_bytes;
 module_param_named(max_dev_bytes, aoff_max_dev_bytes, ulong, 0444);
-MODULE_PARM_DESC(max_dev_bytes, "Memory budget per device for all its contexts (default 1 GiB)");
+MODULE_PARM_DESC(max_dev_bytes, "Memory budget per device for all its contexts (default 0: a quarter of RAM)");
 
 unsigned int aoff_max_contexts = 65536;
 module_param_named(max_contexts, aoff_max_contexts, uint, 0444);
@@ -53,6 +59,9 @@ static int __init aoff_check_params(void)
 		pr_err("invalid module parameters\n");
 		return -EINVAL;
 	}
+	if (!aoff_max_dev_bytes)
+		aoff_max_dev_bytes = (totalram_pages() / AOFF_DEV_BYTES_RAM_DIV)
+				     << PAGE_SHIFT;
 	return 0;
 }
 

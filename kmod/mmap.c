@@ -101,9 +101,13 @@ int aoff_mmap(struct file *file, struct vm_area_struct *vma)
 
 	/*
 	 * Not inherited by fork() (the child cannot use the context anyway),
-	 * not growable by mremap(), never executable.
+	 * not growable by mremap(), never executable.  VM_IO because
+	 * madvise(MADV_DOFORK) clears VM_DONTCOPY on any other mapping; it
+	 * also makes get_user_pages() refuse the region (no O_DIRECT,
+	 * vmsplice or ptrace peek into the rings), as for device memory.
 	 */
-	aoff_vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP);
+	aoff_vm_flags_set(vma, VM_IO | VM_DONTCOPY | VM_DONTEXPAND |
+			  VM_DONTDUMP);
 	aoff_vm_flags_clear(vma, VM_MAYEXEC);
 	return remap_vmalloc_range(vma, ctx->region.mem, 0);
 }

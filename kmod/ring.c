@@ -203,8 +203,8 @@ long aoff_ring_enter(struct aoff_ctx *ctx, struct aoff_enter __user *uarg)
 
 	if (copy_from_user(&e, uarg, sizeof(e)))
 		return -EFAULT;
-	if ((e.flags & ~AOFF_ENTER_F_ALL) || e.submitted || e.resv[0] ||
-	    e.resv[1])
+	/* e.submitted is output only: a reused struct carries the last one. */
+	if ((e.flags & ~AOFF_ENTER_F_ALL) || e.resv[0] || e.resv[1])
 		return -EINVAL;
 	if (!(e.flags & AOFF_ENTER_F_TIMEOUT) && e.timeout_ns)
 		return -EINVAL;

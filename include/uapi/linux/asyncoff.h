@@ -354,7 +354,7 @@ struct aoff_ring_offsets {
  *
  * The whole region (control page, SQEs, CQEs, data area) must fit
  * max_ctx_bytes (EINVAL otherwise) and the device's remaining memory budget
- * (ENOMEM).  It is charged to the caller's locked memory (RLIMIT_MEMLOCK,
+ * (ENOMEM; see dev_bytes_max at struct aoff_info).  It is charged to the caller's locked memory (RLIMIT_MEMLOCK,
  * unless CAP_IPC_LOCK): ENOMEM when over the limit.
  *
  * Errors: EBUSY the context is already set up; EPERM the caller is not the
@@ -404,7 +404,11 @@ struct aoff_setup {
  * @to_submit:	in: maximum number of SQEs to consume (0: none).
  * @min_complete: in: CQEs to wait for, 0..cq_entries (EINVAL above).
  * @flags:	in: AOFF_ENTER_F_*; unknown bits: EINVAL.
- * @submitted:	out: SQEs consumed by this call, also on EINTR and ETIME.
+ * @submitted:	out: SQEs consumed by this call, written on success and
+ *		also on EINTR, ETIME and EIO (a reset during the wait: the
+ *		SQEs consumed before it still complete, with -ECANCELED).
+ *		Ignored on input, so one struct may be reused across
+ *		doorbells.
  * @timeout_ns:	in: with AOFF_ENTER_F_TIMEOUT, the longest wait in
  *		nanoseconds (0: just check); otherwise must be 0 and the wait
  *		is unbounded.
@@ -415,7 +419,8 @@ struct aoff_setup {
  *   EINTR   a signal arrived while waiting (the submission stands; every
  *           consumed SQE still completes);
  *   ETIME   the timeout expired before min_complete CQEs were pending;
- *   EIO     the context is broken (AOFF_STATUS_BROKEN);
+ *   EIO     the context is broken (AOFF_STATUS_BROKEN), before the call
+ *           or during its wait (then @submitted says what was consumed);
  *   EBADFD  the context is not set up;
  *   EPERM   the caller is not the process that opened the device;
  *   EINVAL  bad flags, reserved fields or min_complete;
@@ -439,10 +444,15 @@ struct aoff_enter {
  *
  * Works on any open context, set up or not, from any process holding the fd.
  *
- * @size:	in: sizeof(struct aoff_info) as user space knows it (at
- *		least AOFF_INFO_SIZE_VER0, else EINVAL); the kernel writes
- *		min(size, its sizeof) bytes, zero-filling what it does not
- *		know.  Out: the kernel's sizeof.
+ * @size:	in: sizeof(struct aoff_info) as user space knows it:
+ *		less than AOFF_INFO_SIZE_VER0 is EINVAL, more than
+ *		AOFF_INFO_SIZE_MAX is E2BIG, and in both cases nothing is
+ *		written.  Otherwise the kernel writes exactly min(size, its
+ *		sizeof) bytes at the argument and never touches a byte past
+ *		them: when size is larger, the caller's tail is left as it
+ *		was (fields the kernel does not know are not zeroed; the
+ *		size it returns says where its answer ends).  Out: the
+ *		kernel's sizeof (>= AOFF_INFO_SIZE_VER0).
  * @abi_version: out: AOFF_ABI_VERSION.
  * @features:	out: AOFF_FEAT_* bits.
  * @ops:	out: bitmap of supported opcodes, bit (op % 64) of ops[op / 64].
@@ -451,7 +461,10 @@ struct aoff_enter {
  * @max_contexts: out: contexts the device accepts at once (open() beyond
  *		fails with EBUSY).
  * @nr_engines:	out: engines serving the device.
- * @dev_bytes_max: out: memory budget of the device for all its contexts.
+ * @dev_bytes_max: out: memory budget of the device for all its contexts
+ *		(module parameter max_dev_bytes; by default a quarter of the
+ *		machine's RAM, so setups fail with ENOMEM long before the
+ *		machine runs out of memory).
  * @max_hash_slots: out: largest setup.hash_slots.
  * @resv0:	out: 0.
  * @resv:	out: 0.
@@ -475,6 +488,7 @@ struct aoff_info {
 };
 
 #define AOFF_INFO_SIZE_VER0	128	/* first published size */
+#define AOFF_INFO_SIZE_MAX	4096	/* largest size accepted on input */
 
 /* One mmap()ed region per context, at offset 0. */
 #define AOFF_FEAT_SINGLE_MMAP	(1ULL << 0)
@@ -492,8 +506,13 @@ struct aoff_info {
  * MAP_SHARED only (EINVAL); PROT_EXEC is refused (EPERM); the context must
  * be set up (EBADFD) and the caller must be the opener (EPERM).  The
  * mapping is not inherited across fork() (the child inherits only the fd,
- * which it cannot use for setup, doorbell or mmap: EPERM).  The region
- * lives until the fd is closed and every mapping is gone.
+ * which it cannot use for setup, doorbell or mmap: EPERM), and
+ * madvise(MADV_DOFORK) cannot change that (EINVAL).  The mapping is device
+ * memory (VM_IO), as a real device's rings would be: the CPU reads and
+ * writes it as usual (read(), write(), send() from it work), but nothing
+ * that pins its pages works on it: O_DIRECT, vmsplice(), io_uring fixed
+ * buffers, process_vm_readv() and ptrace() peeks fail (EFAULT or EIO).
+ * The region lives until the fd is closed and every mapping is gone.
  *
  * poll(): EPOLLIN | EPOLLRDNORM while CQEs are pending; EPOLLOUT |
  * EPOLLWRNORM while the SQ has a free slot (SQ tail - SQ head <
