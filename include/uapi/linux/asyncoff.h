@@ -354,8 +354,9 @@ struct aoff_ring_offsets {
  *
  * The whole region (control page, SQEs, CQEs, data area) must fit
  * max_ctx_bytes (EINVAL otherwise) and the device's remaining memory budget
- * (ENOMEM; see dev_bytes_max at struct aoff_info).  It is charged to the caller's locked memory (RLIMIT_MEMLOCK,
- * unless CAP_IPC_LOCK): ENOMEM when over the limit.
+ * (ENOMEM; see dev_bytes_max at struct aoff_info).  It is charged to the
+ * caller's locked memory (RLIMIT_MEMLOCK, unless CAP_IPC_LOCK): ENOMEM
+ * when over the limit.
  *
  * Errors: EBUSY the context is already set up; EPERM the caller is not the
  * process that opened the device; EFAULT bad pointer (the context is then
