@@ -44,8 +44,9 @@
  *     the full run-ahead, so the kick of a waiting context fires first and
  *     engine time alternates per request, not per queue.  A request thus
  *     waits at most about AOFF_ENGINE_XFER_MAX_NS plus the run-ahead for
- *     every other context with work on its engine.  A stall (fault injection) works the same way: engines
- *     take nothing until stall_until.
+ *     every other context with work on its engine.  A stall (fault
+ *     injection) works the same way: engines take nothing until
+ *     stall_until.
  *
  * Cancellation (reset, release) sets ctx->cancel under queue_lock: queued
  * requests are completed with -ECANCELED at once, a request an engine is
