@@ -24,7 +24,7 @@ export AOFF_VERBOSE BUILD
 export KVER KDIR
 
 .PHONY: all deps check run clean lib kmod tools selftests install \
-	modules_install uninstall
+	modules_install uninstall check-dkms
 
 all: lib kmod tools selftests
 
@@ -42,7 +42,7 @@ deps:
 
 # The suites, cheapest first.  Each is a "check-NAME" target below.
 CHECK_SUITES ?= async async-asan async-ucontext async-aarch64 lib bridge install \
-		kmod-style vm-runner vm-6.1 vm-6.12 vm-lib-6.1 vm-lib-6.12 \
+		dkms kmod-style vm-runner vm-6.1 vm-6.12 vm-lib-6.1 vm-lib-6.12 \
 		vm-bridge-6.1 vm-bridge-6.12 vm-provider-6.1 vm-provider-6.12 \
 		vm-bench-6.1 vm-bench-6.12 vm-sanitizer vm-debug vm-lib-debug \
 		vm-bridge-debug vm-provider-debug
@@ -111,6 +111,11 @@ uninstall:
 # the example program built from the installed files alone.
 check-install: all
 	$(Q)selftests/install/check-install.sh
+
+# The module built and installed by Debian's dkms for each installed
+# kernel from a staged source tree, then removed (all in temporary trees).
+check-dkms:
+	$(Q)selftests/dkms/check-dkms.sh
 
 run: deps all
 	$(Q)$(MAKE) --no-print-directory -C tools run

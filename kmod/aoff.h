@@ -159,6 +159,7 @@ struct aoff_req {
 	struct aoff_ctx *ctx;
 	struct aoff_sqe sqe;		/* the one kernel copy, validated */
 	s32 res;			/* result, or a prep error to report in order */
+	u64 submit_ns;			/* ktime of submission, 0 if not traced */
 	struct hrtimer timer;		/* end of the modelled service time */
 };
 

@@ -16,6 +16,7 @@
 #include <linux/vmalloc.h>
 
 #include "aoff.h"
+#include "trace.h"
 
 static bool aoff_ctx_is_owner(struct aoff_ctx *ctx)
 {
@@ -363,6 +364,7 @@ void aoff_ctx_set_broken(struct aoff_ctx *ctx)
 	if (ctx->state != AOFF_CTX_LIVE)
 		return;
 	WRITE_ONCE(ctx->state, AOFF_CTX_BROKEN);
+	trace_aoff_ctx_broken(ctx);
 	if (ctx->sqpoll)
 		status |= AOFF_STATUS_NEED_WAKEUP;
 	/* Pairs with user space's load-acquire of the status. */

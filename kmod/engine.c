@@ -63,6 +63,7 @@
 #include <linux/workqueue.h>
 
 #include "ops.h"
+#include "trace.h"
 
 #define AOFF_ENGINE_BATCH		16
 #define AOFF_ENGINE_LOOKAHEAD_NS	(100 * NSEC_PER_USEC)
@@ -189,6 +190,7 @@ static void aoff_engine_serve(struct aoff_device *dev, struct aoff_engine *eng,
 		xfer = min_t(u64, ((u64)req->sqe.in_len * npk) >> 10,
 			     AOFF_ENGINE_XFER_MAX_NS);
 	eng->busy_until = start + xfer;
+	trace_aoff_req_start(req, eng->id, start);
 	aoff_engine_finish(req, start + xfer + latency, now);
 }
 

@@ -26,6 +26,7 @@
 
 #include "aoff.h"
 #include "compat.h"
+#include "trace.h"
 
 /* The interrupt handler: hard-IRQ context. */
 static void aoff_irq_handler(struct irq_work *work)
@@ -55,15 +56,17 @@ static enum hrtimer_restart aoff_coal_timer(struct hrtimer *t)
 {
 	struct aoff_ctx *ctx = container_of(t, struct aoff_ctx, coal_timer);
 	unsigned long flags;
-	bool fire;
+	u32 cqes;
 
 	spin_lock_irqsave(&ctx->irq_lock, flags);
 	ctx->coal_armed = false;
-	fire = ctx->irq_frames > 0;
+	cqes = ctx->irq_frames;
 	ctx->irq_frames = 0;
 	spin_unlock_irqrestore(&ctx->irq_lock, flags);
-	if (fire)
+	if (cqes) {
+		trace_aoff_irq(ctx, cqes);
 		aoff_irq_fire(ctx);
+	}
 	return HRTIMER_NORESTART;
 }
 
@@ -85,9 +88,11 @@ void aoff_irq_raise(struct aoff_ctx *ctx)
 	u32 usecs = READ_ONCE(p->coalesce_usecs);
 	unsigned long flags;
 	bool fire = false;
+	u32 cqes = 0;
 
 	spin_lock_irqsave(&ctx->irq_lock, flags);
 	if (++ctx->irq_frames >= frames || aoff_ctx_idle(ctx)) {
+		cqes = ctx->irq_frames;
 		ctx->irq_frames = 0;
 		fire = true;
 		if (ctx->coal_armed) {
@@ -102,8 +107,11 @@ void aoff_irq_raise(struct aoff_ctx *ctx)
 	}
 	spin_unlock_irqrestore(&ctx->irq_lock, flags);
 
+	/* An interrupt already pending delivers these CQEs too. */
 	if (!fire || !irq_work_queue(&ctx->irq_work))
 		atomic64_inc(&ctx->dev->stats.coalesced);
+	else
+		trace_aoff_irq(ctx, cqes);
 }
 
 void aoff_irq_ctx_init(struct aoff_ctx *ctx)

@@ -20,6 +20,7 @@
 #include <linux/wait.h>
 
 #include "aoff.h"
+#include "trace.h"
 
 /*
  * The CQ head as user space last published it, clamped to
@@ -93,6 +94,7 @@ void aoff_req_complete(struct aoff_req *req, s32 res)
 	else
 		atomic64_add(req->sqe.in_len, &ctx->dev->stats.bytes);
 	atomic64_inc(&ctx->dev->stats.completed);
+	trace_aoff_req_complete(req, res);
 
 	spin_lock_irqsave(&ctx->cq_lock, flags);
 	cqe = &ctx->region.cqes[ctx->cq_tail & (ctx->cq_entries - 1)];
@@ -144,6 +146,7 @@ u32 aoff_sq_submit(struct aoff_ctx *ctx, u32 want)
 		 */
 		sqe = &ctx->region.sqes[(ctx->sq_head + i) & (ctx->sq_entries - 1)];
 		memcpy(&req->sqe, sqe, sizeof(req->sqe));
+		aoff_trace_submit(req);
 		/* Read locklessly by the interrupt model (aoff_ctx_idle). */
 		WRITE_ONCE(ctx->accepted, ctx->accepted + 1);
 

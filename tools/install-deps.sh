@@ -19,6 +19,8 @@ packages=(
 	linux-source-6.1 linux-source-6.12
 	# the QEMU runner and its initramfs
 	qemu-system-x86 busybox-static cpio kmod xz-utils
+	# the DKMS package test (check-dkms)
+	dkms
 	# kernel style checks
 	sparse perl
 	# asyncoff-bench's test: its SVG plot is well-formed (xmllint)

@@ -9,6 +9,8 @@
 #                               OpenSSL provider, the tools, the man pages
 #   tools/install.sh module     asyncoff.ko for $KREL into
 #                               /lib/modules/$KREL/updates, then depmod
+#   tools/install.sh dkms       the module's source for DKMS into
+#                               /usr/src/asyncoff-$version (kmod/dkms.conf)
 #   tools/install.sh uninstall  removes what "user" and "module" installed
 #
 # Variables (the usual GNU names):
@@ -90,6 +92,11 @@ user_files() {
 	echo "bin/aoff-async-bench"
 }
 
+# Every page, as SECTION-DIR/NAME relative to Documentation/man.
+man_pages() {
+	(cd "$top/Documentation/man" && ls man[1-8]/*.[1-8])
+}
+
 install_user() {
 	local f m
 	# shellcheck disable=SC2046
@@ -118,8 +125,8 @@ install_user() {
 		 aoff-async-bench; do
 		inst 0755 "$build/bin/$f" "$bindir"
 	done
-	for m in "$top"/Documentation/man/man3/*.3; do
-		inst 0644 "$m" "$mandir/man3"
+	for m in $(man_pages); do
+		inst 0644 "$top/Documentation/man/$m" "$mandir/$(dirname "$m")"
 	done
 	if [ -z "$destdir" ] && command -v ldconfig >/dev/null; then
 		ldconfig
@@ -142,6 +149,19 @@ install_module() {
 	fi
 }
 
+# The source tree DKMS builds from: what kmod/Kbuild compiles, the uapi
+# header where AOFF_UAPI (dkms.conf) points, dkms.conf with the version.
+dkms_src() {
+	local d=/usr/src/asyncoff-$version f
+	for f in "$top"/kmod/*.c "$top"/kmod/*.h "$top"/kmod/Kbuild; do
+		inst 0644 "$f" "$d"
+	done
+	inst 0644 "$top/include/uapi/linux/asyncoff.h" "$d/include/uapi/linux"
+	sed "s/@VERSION@/$version/" "$top/kmod/dkms.conf" >"$destdir$d/dkms.conf"
+	echo "  INSTALL $d/dkms.conf"
+	echo "  (now: dkms install asyncoff/$version, or dkms autoinstall)"
+}
+
 uninstall() {
 	local f krel=${KREL:-$(kernel_release)}
 	for f in "$libdir"/libasyncoff.so "$libdir"/libasyncoff.so.1 \
@@ -155,8 +175,8 @@ uninstall() {
 		 "$bindir"/asyncoff-bench-libcrypto "$bindir"/aoff-async-bench; do
 		rm -f "$destdir$f"
 	done
-	for f in "$top"/Documentation/man/man3/*.3; do
-		rm -f "$destdir$mandir/man3/$(basename "$f")"
+	for f in $(man_pages); do
+		rm -f "$destdir$mandir/$f"
 	done
 	rmdir "$destdir$incdir/asyncoff" "$destdir$incdir/asyncoff-async/openssl" \
 	      "$destdir$incdir/asyncoff-async" 2>/dev/null || true
@@ -170,6 +190,7 @@ uninstall() {
 case ${1:-} in
 user) install_user ;;
 module) install_module ;;
+dkms) dkms_src ;;
 uninstall) uninstall ;;
-*) die "usage: tools/install.sh user|module|uninstall" ;;
+*) die "usage: tools/install.sh user|module|dkms|uninstall" ;;
 esac

@@ -27,7 +27,7 @@ ok() {		# ok NAME [DIAG]: $? of the previous command decides
 	fi
 }
 
-echo "1..9"
+echo "1..11"
 log=$stage/log
 make -s --no-print-directory -C "$top" install DESTDIR="$stage/root" \
 	PREFIX="$prefix" >"$log" 2>&1
@@ -45,8 +45,12 @@ for f in lib/libasyncoff.so lib/libasyncoff.so.1 lib/libasyncoff.a \
 	 bin/aoff-async-bench; do
 	[ -e "$root/$f" ] || missing="$missing $f"
 done
-src_pages=$(find "$top/Documentation/man/man3" -name '*.3' | wc -l)
-inst_pages=$(find "$root/share/man/man3" -name '*.3' 2>/dev/null | wc -l)
+for f in man1/asyncoff-bench.1 man7/asyncoff.7 man8/asyncoffctl.8 \
+	 man3/aoff_prep_sha256.3 man3/aoff_prep_aes_cbc.3; do
+	[ -e "$root/share/man/$f" ] || missing="$missing share/man/$f"
+done
+src_pages=$(find "$top/Documentation/man" -name '*.[1-8]' | wc -l)
+inst_pages=$(find "$root/share/man" -name '*.[1-8]' 2>/dev/null | wc -l)
 [ -z "$missing" ] && [ "$src_pages" -eq "$inst_pages" ]
 ok "every library, header, pkg-config file, tool and man page ($inst_pages) is installed${missing:+ (missing:$missing)}"
 
@@ -79,6 +83,31 @@ ok "stock openssl loads the installed provider" "$log"
 
 "$root/bin/asyncoffctl" --help >"$log" 2>&1
 ok "the installed asyncoffctl runs" "$log"
+
+# Every installed page renders with all of groff's warnings on and none
+# printed (from the man directory, where the .so links resolve), and man
+# finds the section 1, 7 and 8 pages by name.
+: >"$log"
+(cd "$root/share/man" && for p in man[1-8]/*; do
+	groff -man -Tutf8 -ww -z "$p" 2>&1 | sed "s|^|$p: |"
+done) >"$log" 2>&1
+unfound=
+for p in asyncoffctl.8 asyncoff-bench.1 asyncoff.7; do
+	MANPATH=$root/share/man man -w "${p%.*}" 2>>"$log" |
+		grep -qx "$root/share/man/man${p##*.}/$p" || unfound="$unfound $p"
+done
+[ ! -s "$log" ] && [ -z "$unfound" ]
+ok "every installed man page renders without a warning; man finds them by name${unfound:+ (not found:$unfound)}" "$log"
+
+version=$(sed -n 's/^#define AOFF_PROV_VERSION[[:space:]]*"\(.*\)"/\1/p' \
+	"$top/lib/provider/prov.c")
+bad=
+for p in man1/asyncoff-bench.1 man7/asyncoff.7 man8/asyncoffctl.8 \
+	 man3/aoff_prep_sha256.3; do
+	grep -q "^\.TH .* \"asyncoff $version\"" "$root/share/man/$p" || bad="$bad $p"
+done
+[ -n "$version" ] && [ -z "$bad" ]
+ok "the tools' pages and the overview carry asyncoff $version in .TH${bad:+ (not:$bad)}"
 
 make -s --no-print-directory -C "$top" modules_install \
 	DESTDIR="$stage/root" >"$log" 2>&1 &&
