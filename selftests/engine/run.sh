@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 #
-# The asyncoff ENGINE through stock openssl, inside the VM with the module
+# The asyncoff ENGINE from C (ENG_TEST: against software, in and outside
+# async jobs) and through stock openssl, inside the VM with the module
 # loaded (AOFF_MODULE names it): engine -t -c shows it available with the
 # device's algorithms; dgst and enc give OpenSSL's software bytes; speed
 # -engine -async_jobs 16 runs on the device, one device context per job;
@@ -9,10 +10,14 @@
 # the module unloaded give errors that name the cause, not a crash.
 # The device's sysfs counters show the work reached it.  Prints TAP.
 #
-# Usage: run.sh ENGINES_DIR
+# Usage: run.sh ENGINES_DIR ENG_TEST
 set -u
-ENG=${1:?usage: run.sh ENGINES_DIR}
+ENG=${1:?usage: run.sh ENGINES_DIR ENG_TEST}
+TEST=${2:?usage: run.sh ENGINES_DIR ENG_TEST}
 export OPENSSL_ENGINES=$ENG
+status=0
+# The C checks first (their own TAP plan), then the tools.
+"$TEST" || status=1
 SYS=/sys/class/misc/asyncoff0
 W=$(mktemp -d /tmp/aoff-eng.XXXXXX)
 E="-engine asyncoff"
@@ -115,8 +120,8 @@ check $? "enc -d with a wrong key: bad decrypt, non-zero exit" "$W/err"
 # --- speed -async_jobs 16 ------------------------------------------------
 # One device context per job (the bridge's per-wait-ctx context) shows the
 # work ran inside the jobs; "contexts" is sampled while speed runs.
-speed_run() {	# $1: name, rest: speed arguments
-	name=$1; shift
+speed_run() {	# $1: name, $2: least device contexts seen, rest: speed args
+	name=$1; minc=$2; shift 2
 	before=$(submitted)
 	timeout 300 openssl speed $E -async_jobs 16 -seconds 1 "$@" \
 		>"$W/speed" 2>&1 &
@@ -134,12 +139,14 @@ speed_run() {	# $1: name, rest: speed arguments
 	echo "# exit $rc, device requests $((after - before)), device contexts at most $maxc"
 	[ $rc -eq 0 ] && grep -qi "^$name " "$W/speed" &&
 		! grep -q ':error:' "$W/speed" &&
-		[ $((after - before)) -gt 500 ] && [ "$maxc" -ge 16 ]
-	check $? "speed -engine asyncoff -async_jobs 16 -evp $name runs on the device, in the jobs" \
+		[ $((after - before)) -gt 500 ] && [ "$maxc" -ge "$minc" ]
+	check $? "speed -engine asyncoff -async_jobs 16 -evp $name runs on the device" \
 		"$W/speed"
 }
-speed_run aes-128-cbc -evp aes-128-cbc
-speed_run sha256 -bytes 16384 -evp sha256
+speed_run aes-128-cbc 16 -evp aes-128-cbc
+# One size only, and it is over before the sampling sees the contexts:
+# eng_test shows SHA-256 pausing in jobs.
+speed_run sha256 0 -bytes 16384 -evp sha256
 
 # --- openssl.cnf [engine_section] --------------------------------------------
 cnf() {	# $1: file, $2: extra lines for the engine section
@@ -176,15 +183,23 @@ echo "# device requests: $before -> $after"
 check $? "openssl.cnf [engine_section] loads it and default_algorithms selects it" \
 	"$W/err"
 
-# A DEVICE that is not there: the error names it.
+# A DEVICE that is not there.  The openssl tools ignore errors of
+# configuration modules (and go on in software), so: engine -t under that
+# configuration says unavailable, and -engine with $ASYNCOFF_DEVICE naming
+# it fails with an error that names the device.
 cnf "$W/bad.cnf" "DEVICE = /dev/asyncoff-none"
-OPENSSL_CONF=$W/bad.cnf openssl enc -aes-128-cbc -K ${K%????????????????????????????????} \
-	-iv $IV -in "$W/in4k" -out /dev/null 2>"$W/err"
+OPENSSL_CONF=$W/bad.cnf openssl engine -t asyncoff >"$W/eng" 2>&1
 rc=$?
-sed 's/^/# /' "$W/err" | head -n 3
-no_crash $rc && grep -q "/dev/asyncoff-none" "$W/err" &&
+ASYNCOFF_DEVICE=/dev/asyncoff-none openssl enc $E -aes-128-cbc \
+	-K ${K%????????????????????????????????} -iv $IV -in "$W/in4k" \
+	-out /dev/null 2>"$W/err"
+rc2=$?
+sed 's/^/# /' "$W/err" | head -n 2
+no_crash $rc && no_crash $rc2 && grep -q "\[ unavailable \]" "$W/eng" &&
+	grep -q "/dev/asyncoff-none" "$W/err" &&
 	grep -q "asyncoff device not available" "$W/err"
-check $? "openssl.cnf with a wrong DEVICE: the error names the device" "$W/err"
+check $? "a wrong DEVICE (openssl.cnf, \$ASYNCOFF_DEVICE): unavailable, the error names it" \
+	"$W/eng" "$W/err"
 
 # --- without the module ----------------------------------------------------
 if [ -n "${AOFF_MODULE:-}" ] && rmmod asyncoff 2>"$W/err"; then
@@ -221,4 +236,4 @@ else
 fi
 
 rm -rf "$W"
-[ $fails -eq 0 ]
+[ $fails -eq 0 ] && [ $status -eq 0 ]
