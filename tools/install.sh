@@ -20,6 +20,10 @@
 #   MODULESDIR  where the provider goes: OpenSSL's own directory when
 #               PREFIX is /usr, else $LIBDIR/ossl-modules (then point
 #               OPENSSL_MODULES or openssl.cnf there)
+#   ENGINESDIR  where the engine goes (built only where OpenSSL still has
+#               the ENGINE API): OpenSSL's own directory when PREFIX is
+#               /usr, else $LIBDIR/engines-3 (then point OPENSSL_ENGINES
+#               or dynamic_path there)
 #   KREL        kernel release for "module" (default: the one `make` built
 #               for, as kmod/Makefile chooses it)
 #
@@ -44,6 +48,13 @@ if [ -z "${MODULESDIR:-}" ]; then
 		MODULESDIR=$(openssl version -m | sed -n 's/^MODULESDIR: "\(.*\)"$/\1/p')
 	fi
 	MODULESDIR=${MODULESDIR:-$libdir/ossl-modules}
+fi
+
+if [ -z "${ENGINESDIR:-}" ]; then
+	if [ "$prefix" = /usr ] && command -v openssl >/dev/null; then
+		ENGINESDIR=$(openssl version -e | sed -n 's/^ENGINESDIR: "\(.*\)"$/\1/p')
+	fi
+	ENGINESDIR=${ENGINESDIR:-$libdir/engines-3}
 fi
 
 die() { echo "install.sh: $*" >&2; exit 1; }
@@ -109,6 +120,10 @@ install_user() {
 	link libasyncoff-async.so.1 "$libdir" libasyncoff-async.so
 	inst 0644 "$build/lib/libasyncoff-async.a" "$libdir"
 	inst 0755 "$build/lib/ossl-modules/asyncoff.so" "$MODULESDIR"
+	# Optional: lib/engine skips it where OpenSSL has no ENGINE API.
+	if [ -e "$build/lib/engines-3/asyncoff.so" ]; then
+		inst 0755 "$build/lib/engines-3/asyncoff.so" "$ENGINESDIR"
+	fi
 
 	inst 0644 "$top/include/asyncoff/asyncoff.h" "$incdir/asyncoff"
 	inst 0644 "$top/include/asyncoff/bridge.h" "$incdir/asyncoff"
@@ -167,7 +182,8 @@ uninstall() {
 	for f in "$libdir"/libasyncoff.so "$libdir"/libasyncoff.so.1 \
 		 "$libdir"/libasyncoff.a "$libdir"/libasyncoff-async.so \
 		 "$libdir"/libasyncoff-async.so.1 "$libdir"/libasyncoff-async.a \
-		 "$MODULESDIR"/asyncoff.so "$incdir"/asyncoff/asyncoff.h \
+		 "$MODULESDIR"/asyncoff.so "$ENGINESDIR"/asyncoff.so \
+		 "$incdir"/asyncoff/asyncoff.h \
 		 "$incdir"/asyncoff/bridge.h "$incdir"/linux/asyncoff.h \
 		 "$incdir"/asyncoff-async/openssl/async.h \
 		 "$pcdir"/libasyncoff.pc "$pcdir"/asyncoff-async.pc \
