@@ -14,11 +14,22 @@
  * stream (E(counter) ^ 0), kept for the next update, exactly as
  * OpenSSL's own CTR keeps it in "num".
  *
+ * CTR never pauses.  OpenSSL's CTR-DRBG (the default DRBG of RAND_bytes)
+ * fetches AES-256-CTR with the application's properties and runs it with
+ * the DRBG's lock held (drbg_ctr.c: generate); a job that paused there
+ * would leave the lock held while its thread runs other jobs, whose own
+ * RAND_bytes then fails ("unable to create drbg").  The provider cannot
+ * tell the DRBG from any other caller, so inside an async job every CTR
+ * request runs in-process on the default provider's AES-CTR (sw.c), with
+ * the same key, counter and key stream bookkeeping as the device path;
+ * outside a job it goes to the device, which only sleeps the thread.
+ *
  * With "tls-version" set (libssl, provided ciphers), each CBC update is
  * one TLS record, padded here on encryption, unpadded and stripped of its
  * MAC on decryption (cipher_tls.c), as the default provider does.
  */
 #include <string.h>
+#include <openssl/async.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -47,6 +58,7 @@ struct aoff_cipher {
 	size_t tlsmacsize;
 	uint8_t tlsmac[TLS_MAC_MAX];
 	int tlsmac_set;
+	EVP_CIPHER_CTX *sw;		/* CTR in a job: keyed with key */
 };
 
 static void *aoff_cipher_new(unsigned int mode, size_t keylen)
@@ -63,16 +75,65 @@ static void *aoff_cipher_new(unsigned int mode, size_t keylen)
 
 static void cipher_freectx(void *vctx)
 {
-	OPENSSL_clear_free(vctx, sizeof(struct aoff_cipher));
+	struct aoff_cipher *c = vctx;
+
+	if (!c)
+		return;
+	EVP_CIPHER_CTX_free(c->sw);
+	OPENSSL_clear_free(c, sizeof(*c));
 }
 
 static void *cipher_dupctx(void *vctx)
 {
 	struct aoff_cipher *c = OPENSSL_malloc(sizeof(*c));
 
-	if (c)
+	if (c) {
 		memcpy(c, vctx, sizeof(*c));
+		c->sw = NULL;	/* keyed again from c->key when needed */
+	}
 	return c;
+}
+
+/*
+ * CTR in-process (see the top of the file): @len bytes, whole blocks, from
+ * the counter in c->iv, which is left at the next counter as the device
+ * leaves it.
+ */
+static int ctr_sw(struct aoff_cipher *c, const uint8_t *in, uint8_t *out,
+		  size_t len)
+{
+	int outl = 0;
+
+	if (!c->sw) {
+		const EVP_CIPHER *ci = aoff_sw_aes_ctr(c->keylen);
+
+		if (!ci)
+			return 0;
+		c->sw = EVP_CIPHER_CTX_new();
+		if (!c->sw || !EVP_EncryptInit_ex2(c->sw, ci, c->key, NULL,
+						   NULL)) {
+			EVP_CIPHER_CTX_free(c->sw);
+			c->sw = NULL;
+			AOFF_RAISE(AOFF_R_NO_SOFTWARE, "AES-CTR key setup");
+			return 0;
+		}
+	}
+	while (len) {
+		/* EVP's lengths are int: 1 GiB at a time, whole blocks. */
+		size_t n = len > (1U << 30) ? (1U << 30) : len;
+
+		if (!EVP_EncryptInit_ex2(c->sw, NULL, NULL, c->iv, NULL) ||
+		    !EVP_EncryptUpdate(c->sw, out, &outl, in, (int)n) ||
+		    (size_t)outl != n ||
+		    !EVP_CIPHER_CTX_get_updated_iv(c->sw, c->iv, AES_BLK)) {
+			AOFF_RAISE(AOFF_R_NO_SOFTWARE, "in-process AES-CTR");
+			return 0;
+		}
+		in += n;
+		out += n;
+		len -= n;
+	}
+	return 1;
 }
 
 /*
@@ -88,6 +149,8 @@ static int cipher_dev(struct aoff_cipher *c, const uint8_t *in, uint8_t *out,
 
 	if (!len)
 		return 1;
+	if (c->mode == EVP_CIPH_CTR_MODE && ASYNC_get_current_job())
+		return ctr_sw(c, in, out, len);
 	if (!aoff_dev_get(&d))
 		return 0;
 	while (len) {
@@ -182,6 +245,8 @@ static int cipher_init(void *vctx, const unsigned char *key, size_t keylen,
 		}
 		memcpy(c->key, key, keylen);
 		c->key_set = 1;
+		EVP_CIPHER_CTX_free(c->sw);	/* keyed with the old key */
+		c->sw = NULL;
 	}
 	return cipher_set_ctx_params(c, params);
 }

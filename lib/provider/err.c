@@ -36,6 +36,7 @@ static const OSSL_ITEM aoff_reasons[] = {
 	R(AOFF_R_NO_MEMORY, "out of memory"),
 	R(AOFF_R_FAILED_STATE, "context unusable after an earlier error"),
 	R(AOFF_R_TLS_RECORD, "invalid TLS record"),
+	R(AOFF_R_NO_SOFTWARE, "default provider not available"),
 	{ 0, NULL }
 };
 

@@ -25,7 +25,6 @@ struct aoff_hmac {
 };
 
 static pthread_mutex_t sw_lock = PTHREAD_MUTEX_INITIALIZER;
-static OSSL_LIB_CTX *sw_libctx;
 static EVP_MAC *sw_hmac;
 
 static EVP_MAC_CTX *sw_new(void)
@@ -33,10 +32,11 @@ static EVP_MAC_CTX *sw_new(void)
 	EVP_MAC_CTX *c = NULL;
 
 	pthread_mutex_lock(&sw_lock);
-	if (!sw_libctx) {
-		sw_libctx = OSSL_LIB_CTX_new();
-		if (sw_libctx && OSSL_PROVIDER_load(sw_libctx, "default"))
-			sw_hmac = EVP_MAC_fetch(sw_libctx, "HMAC", NULL);
+	if (!sw_hmac) {
+		OSSL_LIB_CTX *lc = aoff_sw_libctx();
+
+		if (lc)
+			sw_hmac = EVP_MAC_fetch(lc, "HMAC", NULL);
 	}
 	if (sw_hmac)
 		c = EVP_MAC_CTX_new(sw_hmac);
@@ -44,13 +44,12 @@ static EVP_MAC_CTX *sw_new(void)
 	return c;
 }
 
+/* Before aoff_sw_cleanup(), which frees the library context. */
 void aoff_hmac_cleanup(void)
 {
 	pthread_mutex_lock(&sw_lock);
 	EVP_MAC_free(sw_hmac);
 	sw_hmac = NULL;
-	OSSL_LIB_CTX_free(sw_libctx);
-	sw_libctx = NULL;
 	pthread_mutex_unlock(&sw_lock);
 }
 

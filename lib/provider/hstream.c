@@ -24,11 +24,21 @@
  * that (outer), in one batch: the device runs a context's requests in
  * submission order.  A message that never left the buffer goes to the
  * device's one-shot HMAC.
+ *
+ * A device context has 16 hash slots, and a thread's context (outside
+ * jobs) serves every stream the thread has open: a server stepping many
+ * TLS 1.2 handshakes holds one transcript per handshake.  A stream that
+ * finds no slot free never fails for it: it carries its state in-process
+ * from there on, in the default provider's SHA-256 (sw.c), fed what the
+ * slot would have got (K0 ^ ipad first for HMAC, or the replayed copy),
+ * until final or reset.  Such a stream copies with EVP_MD_CTX_copy_ex and
+ * moves freely between jobs and threads.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "prov.h"
 
@@ -74,6 +84,12 @@ static int hs_claim(struct aoff_hs *hs)
 	return 1;
 }
 
+static void hs_drop_sw(struct aoff_hs *hs)
+{
+	EVP_MD_CTX_free(hs->sw);
+	hs->sw = NULL;
+}
+
 static void hs_drop_log(struct aoff_hs *hs)
 {
 	free(hs->log);
@@ -86,6 +102,7 @@ static void hs_drop_log(struct aoff_hs *hs)
 void aoff_hs_reset(struct aoff_hs *hs)
 {
 	hs_drop_slot(hs);
+	hs_drop_sw(hs);
 	hs_drop_log(hs);
 	OPENSSL_cleanse(hs->buf, sizeof(hs->buf));
 	hs->buflen = 0;
@@ -157,12 +174,9 @@ static int hs_take_slot(struct aoff_hs *hs, struct aoff_dev *d)
 	}
 	h->slot = aoff_slot_get(d->dc);
 	if (h->slot < 0) {
+		/* Every slot busy: the caller goes in-process. */
 		OPENSSL_free(h);
-		AOFF_RAISE(AOFF_R_NO_HASH_SLOT,
-			   "all %d hash slots of this device context hold "
-			   "unfinished SHA-256 streams",
-			   AOFF_PROV_HASH_SLOTS);
-		return 0;
+		return -1;
 	}
 	h->dc = d->dc;
 	h->refs = 1;
@@ -173,6 +187,46 @@ static int hs_take_slot(struct aoff_hs *hs, struct aoff_dev *d)
 
 static int hs_replay(struct aoff_hs *hs, struct aoff_dev *d);
 
+/* Hash the pieces in-process (the stream's state is in hs->sw). */
+static int hs_sw_feed(struct aoff_hs *hs, struct piece *pc, int npc)
+{
+	for (int i = 0; i < npc; i++) {
+		if (pc[i].len && !EVP_DigestUpdate(hs->sw, pc[i].p,
+						   pc[i].len)) {
+			AOFF_RAISE(AOFF_R_NO_SOFTWARE, "in-process SHA-256");
+			return 0;
+		}
+		pc[i].p += pc[i].len;
+		pc[i].len = 0;
+	}
+	hs->started = 1;
+	return 1;
+}
+
+/*
+ * No hash slot: from here on the stream's state is in-process.  The pieces
+ * are everything the slot would have held (the stream's start, or the
+ * replayed copy of it), so the copy kept for replay is not needed.
+ */
+static int hs_go_sw(struct aoff_hs *hs, struct piece *pc, int npc)
+{
+	const EVP_MD *md = aoff_sw_sha256();
+	int ok;
+
+	if (!md)
+		return 0;
+	hs->sw = EVP_MD_CTX_new();
+	if (!hs->sw || !EVP_DigestInit_ex(hs->sw, md, NULL)) {
+		hs_drop_sw(hs);
+		AOFF_RAISE(AOFF_R_NO_SOFTWARE, "in-process SHA-256");
+		return 0;
+	}
+	/* The pieces may be the log itself (a replay): feed, then drop. */
+	ok = hs_sw_feed(hs, pc, npc);
+	hs_drop_log(hs);
+	return ok;
+}
+
 /*
  * Hash whole blocks (the pieces' total is a multiple of 64) into the slot:
  * FIRST for the stream's first request, MIDDLE after.  @log: keep a copy.
@@ -182,10 +236,18 @@ static int hs_send(struct aoff_hs *hs, struct aoff_dev *d, struct piece *pc,
 {
 	size_t total = 0;
 
+	if (hs->sw)
+		return hs_sw_feed(hs, pc, npc);
 	for (int i = 0; i < npc; i++)
 		total += pc[i].len;
-	if (!hs->hsl && !hs_take_slot(hs, d))
-		return 0;
+	if (!hs->hsl) {
+		int r = hs_take_slot(hs, d);
+
+		if (r < 0)
+			return hs_go_sw(hs, pc, npc);
+		if (!r)
+			return 0;
+	}
 	while (total) {
 		struct aoff_sqe sqe;
 		uint64_t off;
@@ -272,6 +334,8 @@ static int hs_prepare(struct aoff_hs *hs, struct aoff_dev *d)
 			   "an earlier SHA-256 call on this context failed");
 		return 0;
 	}
+	if (hs->sw)
+		return 1;	/* in-process: nothing to bind */
 	if (!aoff_dev_get(d))
 		return 0;
 	if (hs->started && (!hs->hsl || hs->hsl->dc != d->dc ||
@@ -420,6 +484,29 @@ again:
 	return ok;
 }
 
+/* The in-process stream's tail; for HMAC the outer hash too. */
+static int hs_final_sw(struct aoff_hs *hs, uint8_t *out)
+{
+	uint8_t opad[BLK], inner[DGST];
+	unsigned int l = 0;
+	int ok;
+
+	ok = EVP_DigestUpdate(hs->sw, hs->buf, hs->buflen) &&
+	     EVP_DigestFinal_ex(hs->sw, hs->hmac ? inner : out, &l);
+	if (ok && hs->hmac) {
+		hs_ipad(hs, opad, 0x5c);
+		ok = EVP_DigestInit_ex(hs->sw, NULL, NULL) &&
+		     EVP_DigestUpdate(hs->sw, opad, BLK) &&
+		     EVP_DigestUpdate(hs->sw, inner, DGST) &&
+		     EVP_DigestFinal_ex(hs->sw, out, &l);
+		OPENSSL_cleanse(opad, sizeof(opad));
+		OPENSSL_cleanse(inner, sizeof(inner));
+	}
+	if (!ok)
+		AOFF_RAISE(AOFF_R_NO_SOFTWARE, "in-process SHA-256 final");
+	return ok;
+}
+
 int aoff_hs_final(struct aoff_hs *hs, uint8_t out[AOFF_SHA256_DIGEST_SIZE])
 {
 	struct aoff_dev d;
@@ -429,8 +516,11 @@ int aoff_hs_final(struct aoff_hs *hs, uint8_t out[AOFF_SHA256_DIGEST_SIZE])
 		hs->failed = 1;
 		return 0;
 	}
-	ok = hs->started ? hs_final_last(hs, &d, out) :
-			   hs_final_oneshot(hs, &d, out);
+	if (hs->sw)
+		ok = hs_final_sw(hs, out);
+	else
+		ok = hs->started ? hs_final_last(hs, &d, out) :
+				   hs_final_oneshot(hs, &d, out);
 	/* LAST emptied the slot (also on failure): give it back. */
 	aoff_hs_reset(hs);
 	hs->failed = !ok;
@@ -465,6 +555,18 @@ int aoff_hs_dup(struct aoff_hs *dst, const struct aoff_hs *src)
 	*dst = *src;
 	dst->log = NULL;
 	dst->logcap = 0;
+	if (src->sw) {
+		/* In-process state: an ordinary copy. */
+		dst->sw = EVP_MD_CTX_new();
+		if (!dst->sw || !EVP_MD_CTX_copy_ex(dst->sw, src->sw)) {
+			EVP_MD_CTX_free(dst->sw);
+			dst->sw = NULL;
+			dst->failed = 1;
+			AOFF_RAISE(AOFF_R_NO_MEMORY, "hash stream copy");
+			return 0;
+		}
+		return 1;
+	}
 	/* Share the slot; whichever copy goes on first keeps it. */
 	if (dst->hsl)
 		__atomic_add_fetch(&dst->hsl->refs, 1, __ATOMIC_ACQ_REL);

@@ -117,8 +117,10 @@ static int aoff_instances;
 static void aoff_teardown(void *provctx)
 {
 	/* The last instance takes the process-wide state with it. */
-	if (__atomic_sub_fetch(&aoff_instances, 1, __ATOMIC_ACQ_REL) == 0)
+	if (__atomic_sub_fetch(&aoff_instances, 1, __ATOMIC_ACQ_REL) == 0) {
 		aoff_hmac_cleanup();
+		aoff_sw_cleanup();
+	}
 	OPENSSL_free(provctx);
 }
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <openssl/core.h>
 #include <openssl/core_dispatch.h>
+#include <openssl/types.h>
 #include <asyncoff/asyncoff.h>
 #include <asyncoff/bridge.h>
 
@@ -36,6 +37,7 @@ enum {
 	AOFF_R_NO_MEMORY,
 	AOFF_R_FAILED_STATE,		/* an earlier call on the ctx failed */
 	AOFF_R_TLS_RECORD,		/* a TLS record of impossible length */
+	AOFF_R_NO_SOFTWARE,		/* in-process fallback unavailable */
 };
 
 /* The provider context (one per OSSL_provider_init). */
@@ -136,6 +138,11 @@ struct aoff_hs {
 	size_t loglen, logcap;
 	int log_lost;
 	int failed;
+	/*
+	 * No hash slot was free: the stream's state is here, in the default
+	 * provider's SHA-256 (an EVP_MD_CTX), until final or reset.
+	 */
+	EVP_MD_CTX *sw;
 };
 
 void aoff_hs_init(struct aoff_hs *hs);
@@ -157,8 +164,18 @@ extern const OSSL_DISPATCH aoff_aes128ctr_functions[];
 extern const OSSL_DISPATCH aoff_aes192ctr_functions[];
 extern const OSSL_DISPATCH aoff_aes256ctr_functions[];
 
-/* hmac.c: free the software HMAC's library context (teardown). */
+/* hmac.c: free the software HMAC (teardown). */
 void aoff_hmac_cleanup(void);
+
+/*
+ * sw.c: the default provider's implementations in a private library
+ * context (see there for who uses them and why).  NULL with an error
+ * raised when the default provider cannot be loaded.
+ */
+OSSL_LIB_CTX *aoff_sw_libctx(void);
+const EVP_MD *aoff_sw_sha256(void);
+const EVP_CIPHER *aoff_sw_aes_ctr(size_t keylen);
+void aoff_sw_cleanup(void);
 
 /* cipher_tls.c: TLS CBC record padding and MAC removal (constant time). */
 int aoff_tls_unpad(unsigned int tlsversion, uint8_t *rec, size_t *len,

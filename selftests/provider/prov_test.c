@@ -3,7 +3,10 @@
  * The asyncoff provider against OpenSSL's default provider: every
  * algorithm, random sizes (0 .. 1 MiB), random update chunks, copies and
  * re-inits mid-stream, inside async jobs (fd and callback mode) and out,
- * and the error when there is no device.  Output: TAP.
+ * and the error when there is no device; hundreds of streams open at once
+ * on a thread or in a job (more than the hash slots), TLS 1.2 handshakes
+ * stepped round-robin, and the first RAND_bytes of many jobs per thread
+ * in every property and load-order configuration.  Output: TAP.
  *
  *   prov_test [--seed N] [--quick]     with the device
  *   prov_test --no-device              ASYNCOFF_DEVICE names no device
@@ -12,6 +15,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +27,9 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 #include <openssl/provider.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #define MiB		(1024 * 1024)
 #define DUP_MAX		(64 * 1024)	/* the provider's default dup_max */
@@ -916,6 +923,421 @@ static int t_async_move(void)
 	return 1;
 }
 
+/* ------------------------------------------- many streams, locks, RAND */
+
+/*
+ * Run @fn(@arg) as one async job to its end, resuming it whenever its
+ * wait ctx's fd is readable.  Returns fn's result, 0 when the job failed.
+ */
+static int run_in_job(int (*fn)(void *), void *arg)
+{
+	ASYNC_WAIT_CTX *w = ASYNC_WAIT_CTX_new();
+	ASYNC_JOB *job = NULL;
+	int r = 0, ret;
+
+	if (!w)
+		return fail("wait ctx");
+	while ((ret = ASYNC_start_job(&job, w, &r, fn, &arg, sizeof(arg))) ==
+	       ASYNC_PAUSE) {
+		struct pollfd pfd = { .events = POLLIN };
+		size_t n = 1;
+
+		if (ASYNC_WAIT_CTX_get_all_fds(w, &pfd.fd, &n) && n == 1)
+			poll(&pfd, 1, 5000);
+	}
+	ASYNC_WAIT_CTX_free(w);
+	if (ret != ASYNC_FINISH)
+		return fail("ASYNC_start_job: %d", ret);
+	return r;
+}
+
+#define NSTREAMS	300
+
+/*
+ * NSTREAMS SHA-256 and NSTREAMS HMAC-SHA256 streams open at once on the
+ * calling thread (or job), each fed a chunk in turn, so that far more
+ * streams are unfinished than a device context has hash slots; every
+ * tenth stream is copied midway and the copy finished too.  Each result
+ * against the default provider.
+ */
+static int many_streams(void *arg)
+{
+	EVP_MD_CTX **md = calloc(NSTREAMS, sizeof(*md));
+	EVP_MAC_CTX **mac = calloc(NSTREAMS, sizeof(*mac));
+	unsigned char *msg = malloc(4096);
+	size_t *pos = calloc(NSTREAMS, sizeof(*pos));
+	static const unsigned char key[20] = "many streams key....";
+	int ok = 0;
+
+	(void)arg;
+	if (!md || !mac || !msg || !pos) {
+		fail("alloc");
+		goto out;
+	}
+	rnd_fill(msg, 4096);
+	for (int i = 0; i < NSTREAMS; i++) {
+		md[i] = EVP_MD_CTX_new();
+		mac[i] = mac_new(mac_aoff, key, sizeof(key));
+		if (!md[i] || !mac[i] || !EVP_DigestInit_ex(md[i], md_aoff,
+							    NULL)) {
+			fail("stream %d: init", i);
+			goto out;
+		}
+	}
+	/* Three rounds of 100..299 bytes each: every stream on the device. */
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < NSTREAMS; i++) {
+			size_t n = 100 + (size_t)((i * 7 + round * 13) % 200);
+
+			if (!EVP_DigestUpdate(md[i], msg + pos[i], n) ||
+			    !EVP_MAC_update(mac[i], msg + pos[i], n)) {
+				fail("stream %d round %d: update", i, round);
+				goto out;
+			}
+			pos[i] += n;
+		}
+	}
+	for (int i = 0; i < NSTREAMS; i++) {
+		unsigned char a[32], b[32], c[32];
+		unsigned int l;
+		size_t ml;
+		EVP_MD_CTX *cp = NULL;
+
+		if (i % 10 == 0) {
+			cp = EVP_MD_CTX_new();
+			if (!cp || !EVP_MD_CTX_copy_ex(cp, md[i]) ||
+			    !EVP_DigestFinal_ex(cp, c, &l)) {
+				EVP_MD_CTX_free(cp);
+				fail("stream %d: copy", i);
+				goto out;
+			}
+			EVP_MD_CTX_free(cp);
+		}
+		if (!EVP_DigestFinal_ex(md[i], a, &l) ||
+		    !EVP_Digest(msg, pos[i], b, &l, md_def, NULL) ||
+		    memcmp(a, b, 32) || (i % 10 == 0 && memcmp(c, b, 32))) {
+			fail("SHA-256 stream %d of %zu bytes differs", i,
+			     pos[i]);
+			goto out;
+		}
+		if (!EVP_MAC_final(mac[i], a, &ml, 32) ||
+		    !EVP_Q_mac(libctx, "HMAC", "provider=default", "SHA256",
+			       NULL, key, sizeof(key), msg, pos[i], b, 32,
+			       &ml) || memcmp(a, b, 32)) {
+			fail("HMAC stream %d of %zu bytes differs", i, pos[i]);
+			goto out;
+		}
+	}
+	ok = 1;
+out:
+	for (int i = 0; md && mac && i < NSTREAMS; i++) {
+		EVP_MD_CTX_free(md[i]);
+		EVP_MAC_CTX_free(mac[i]);
+	}
+	free(md);
+	free(mac);
+	free(msg);
+	free(pos);
+	return ok;
+}
+
+static int t_many_streams_thread(void)
+{
+	return many_streams(NULL);
+}
+
+static int many_streams_job(void *arg)
+{
+	return many_streams(*(void **)arg);
+}
+
+static int t_many_streams_job(void)
+{
+	return run_in_job(many_streams_job, NULL);
+}
+
+/*
+ * The first RAND_bytes of @nj jobs on one thread, all in flight at once:
+ * each job draws, pauses on a SHA-256 on the device, draws again.  The
+ * DRBG (created by the first draw) runs its AES-256-CTR under its lock,
+ * from asyncoff when the properties prefer it or asyncoff was loaded
+ * first; no job may pause there.
+ */
+struct rand_run {
+	OSSL_LIB_CTX *lc;
+	const char *propq;	/* the jobs' own fetches */
+	int nj;
+	int ok;
+	char why[160];
+};
+
+static int rand_job(void *varg)
+{
+	struct rand_run *rr = *(struct rand_run **)varg;
+	unsigned char buf[48], d[32], zero[48] = { 0 };
+	EVP_MD *md = EVP_MD_fetch(rr->lc, "SHA256", rr->propq);
+	unsigned int l;
+	int ok;
+
+	ok = RAND_bytes_ex(rr->lc, buf, 32, 0) > 0 && md &&
+	     EVP_Digest(buf, sizeof(buf), d, &l, md, NULL) &&
+	     RAND_priv_bytes_ex(rr->lc, buf, sizeof(buf), 0) > 0 &&
+	     memcmp(buf, zero, sizeof(buf));
+	EVP_MD_free(md);
+	return ok;
+}
+
+static void *rand_thread(void *varg)
+{
+	struct rand_run *rr = varg;
+	ASYNC_JOB *job[64] = { 0 };
+	ASYNC_WAIT_CTX *w[64] = { 0 };
+	int done = 0, res[64] = { 0 }, fin[64] = { 0 };
+
+	rr->ok = 0;
+	for (int i = 0; i < rr->nj; i++)
+		if (!(w[i] = ASYNC_WAIT_CTX_new()))
+			goto out;
+	while (done < rr->nj) {
+		struct pollfd pfd[64];
+		int np = 0;
+
+		for (int i = 0; i < rr->nj; i++) {
+			int ret;
+
+			if (fin[i])
+				continue;
+			ret = ASYNC_start_job(&job[i], w[i], &res[i],
+					      rand_job, &rr, sizeof(rr));
+			if (ret == ASYNC_PAUSE)
+				continue;
+			if (ret != ASYNC_FINISH || !res[i]) {
+				unsigned long e = ERR_get_error();
+
+				snprintf(rr->why, sizeof(rr->why),
+					 "job %d of %d: %s", i, rr->nj,
+					 ret != ASYNC_FINISH ? "not started" :
+					 ERR_error_string(e, NULL));
+				goto out;
+			}
+			fin[i] = 1;
+			done++;
+		}
+		for (int i = 0; i < rr->nj; i++) {
+			size_t n = 1;
+
+			if (!fin[i] && ASYNC_WAIT_CTX_get_all_fds(w[i], NULL,
+								  &n) &&
+			    n == 1) {
+				ASYNC_WAIT_CTX_get_all_fds(w[i], &pfd[np].fd,
+							   &n);
+				pfd[np++].events = POLLIN;
+			}
+		}
+		if (np && poll(pfd, (nfds_t)np, 5000) == 0) {
+			snprintf(rr->why, sizeof(rr->why),
+				 "no completion within 5 s");
+			goto out;
+		}
+	}
+	rr->ok = 1;
+out:
+	for (int i = 0; i < rr->nj; i++) {
+		while (job[i] && !fin[i] &&
+		       ASYNC_start_job(&job[i], w[i], &res[i], rand_job, &rr,
+				       sizeof(rr)) == ASYNC_PAUSE)
+			;
+		ASYNC_WAIT_CTX_free(w[i]);
+	}
+	return NULL;
+}
+
+/*
+ * Every configuration: no default properties, preferring
+ * (?provider=asyncoff, as HAProxy's ssl-propquery sets them), and the
+ * jobs' own fetches strict (provider=asyncoff); asyncoff loaded before
+ * default and after; one thread and two, 64 jobs each.  A fresh library
+ * context each time, so that every draw is the thread's first.
+ */
+static int t_rand_first_in_jobs(void)
+{
+	static const char *const dflt[] = { NULL, "?provider=asyncoff", NULL };
+	static const char *const job_pq[] = {
+		NULL, NULL, "provider=asyncoff",
+	};
+	const char *modules = getenv("OPENSSL_MODULES");
+
+	for (int cfg = 0; cfg < 3; cfg++) {
+		for (int order = 0; order < 2; order++) {
+			for (int nt = 1; nt <= 2; nt++) {
+				OSSL_LIB_CTX *lc = OSSL_LIB_CTX_new();
+				struct rand_run rr[2];
+				pthread_t th[2];
+				int ok = 1;
+
+				if (!lc)
+					return fail("libctx");
+				if (modules)
+					OSSL_PROVIDER_set_default_search_path(
+						lc, modules);
+				if (!OSSL_PROVIDER_load(lc, order ? "default" :
+							"asyncoff") ||
+				    !OSSL_PROVIDER_load(lc, order ? "asyncoff" :
+							"default") ||
+				    (dflt[cfg] &&
+				     !EVP_set_default_properties(lc,
+								 dflt[cfg]))) {
+					OSSL_LIB_CTX_free(lc);
+					return fail("providers");
+				}
+				for (int t = 0; t < nt; t++) {
+					memset(&rr[t], 0, sizeof(rr[t]));
+					rr[t].lc = lc;
+					rr[t].propq = job_pq[cfg];
+					rr[t].nj = 64;
+					if (pthread_create(&th[t], NULL,
+							   rand_thread, &rr[t]))
+						return fail("pthread_create");
+				}
+				for (int t = 0; t < nt; t++) {
+					pthread_join(th[t], NULL);
+					if (!rr[t].ok && ok) {
+						fail("%s, %s first, %d "
+						     "thread(s): %s",
+						     cfg == 0 ? "no properties" :
+						     cfg == 1 ? "preferring" :
+						     "strict jobs",
+						     order ? "default" :
+						     "asyncoff", nt, rr[t].why);
+						ok = 0;
+					}
+				}
+				OSSL_LIB_CTX_free(lc);
+				if (!ok)
+					return 0;
+			}
+		}
+	}
+	return 1;
+}
+
+/*
+ * A synchronous TLS server's view: NTLS TLS 1.2 handshakes (client and
+ * server in this process over BIO pairs) stepped round-robin on one
+ * thread, every transcript hash and PRF HMAC from asyncoff (preferred by
+ * the default properties).  Twice as many transcripts are open at once as
+ * a device context has hash slots, and more; all must complete.
+ */
+#define NTLS	40
+
+static int t_tls12_round_robin(void)
+{
+	const char *modules = getenv("OPENSSL_MODULES");
+	OSSL_LIB_CTX *lc = OSSL_LIB_CTX_new();
+	EVP_PKEY *pk = NULL;
+	X509 *crt = NULL;
+	SSL_CTX *sctx = NULL, *cctx = NULL;
+	SSL *cl[NTLS] = { 0 }, *sv[NTLS] = { 0 };
+	int ok = 0, done = 0, rounds = 0, fin[NTLS] = { 0 };
+
+	if (!lc)
+		return fail("libctx");
+	if (modules)
+		OSSL_PROVIDER_set_default_search_path(lc, modules);
+	if (!OSSL_PROVIDER_load(lc, "asyncoff") ||
+	    !OSSL_PROVIDER_load(lc, "default") ||
+	    !EVP_set_default_properties(lc, "?provider=asyncoff")) {
+		fail("providers");
+		goto out;
+	}
+	/* A self-signed P-256 certificate, made here. */
+	pk = EVP_PKEY_Q_keygen(lc, NULL, "EC", "P-256");
+	crt = X509_new_ex(lc, NULL);
+	if (!pk || !crt || !X509_set_version(crt, 2) ||
+	    !ASN1_INTEGER_set(X509_get_serialNumber(crt), 1) ||
+	    !X509_gmtime_adj(X509_getm_notBefore(crt), 0) ||
+	    !X509_gmtime_adj(X509_getm_notAfter(crt), 3600) ||
+	    !X509_set_pubkey(crt, pk) ||
+	    !X509_NAME_add_entry_by_txt(X509_get_subject_name(crt), "CN",
+					MBSTRING_ASC,
+					(const unsigned char *)"aoff", -1,
+					-1, 0) ||
+	    !X509_set_issuer_name(crt, X509_get_subject_name(crt)) ||
+	    !X509_sign(crt, pk, EVP_sha256())) {
+		fail("certificate");
+		goto out;
+	}
+	sctx = SSL_CTX_new_ex(lc, NULL, TLS_server_method());
+	cctx = SSL_CTX_new_ex(lc, NULL, TLS_client_method());
+	if (!sctx || !cctx || !SSL_CTX_use_certificate(sctx, crt) ||
+	    !SSL_CTX_use_PrivateKey(sctx, pk) ||
+	    !SSL_CTX_set_min_proto_version(sctx, TLS1_2_VERSION) ||
+	    !SSL_CTX_set_max_proto_version(sctx, TLS1_2_VERSION) ||
+	    !SSL_CTX_set_max_proto_version(cctx, TLS1_2_VERSION) ||
+	    !SSL_CTX_set_cipher_list(cctx, "ECDHE-ECDSA-AES128-GCM-SHA256")) {
+		fail("SSL_CTX");
+		goto out;
+	}
+	for (int i = 0; i < NTLS; i++) {
+		BIO *a = NULL, *b = NULL;
+
+		cl[i] = SSL_new(cctx);
+		sv[i] = SSL_new(sctx);
+		if (!cl[i] || !sv[i] || !BIO_new_bio_pair(&a, 0, &b, 0)) {
+			fail("SSL %d", i);
+			goto out;
+		}
+		SSL_set_bio(cl[i], a, a);
+		SSL_set_bio(sv[i], b, b);
+		SSL_set_connect_state(cl[i]);
+		SSL_set_accept_state(sv[i]);
+	}
+	/* One step of each side of each handshake per round. */
+	while (done < NTLS && rounds++ < 100) {
+		for (int i = 0; i < NTLS; i++) {
+			int rc, rs;
+
+			if (fin[i])
+				continue;
+			rc = SSL_do_handshake(cl[i]);
+			rs = SSL_do_handshake(sv[i]);
+			if ((rc <= 0 && SSL_get_error(cl[i], rc) !=
+			     SSL_ERROR_WANT_READ) ||
+			    (rs <= 0 && SSL_get_error(sv[i], rs) !=
+			     SSL_ERROR_WANT_READ)) {
+				fail("handshake %d of %d failed in round %d",
+				     i, NTLS, rounds);
+				goto out;
+			}
+			if (rc == 1 && rs == 1) {
+				fin[i] = 1;
+				done++;
+			}
+		}
+	}
+	if (done < NTLS) {
+		fail("%d of %d handshakes complete after 100 rounds", done,
+		     NTLS);
+		goto out;
+	}
+	if (SSL_version(sv[0]) != TLS1_2_VERSION) {
+		fail("negotiated %s, not TLS 1.2", SSL_get_version(sv[0]));
+		goto out;
+	}
+	ok = 1;
+out:
+	for (int i = 0; i < NTLS; i++) {
+		SSL_free(cl[i]);
+		SSL_free(sv[i]);
+	}
+	SSL_CTX_free(sctx);
+	SSL_CTX_free(cctx);
+	X509_free(crt);
+	EVP_PKEY_free(pk);
+	OSSL_LIB_CTX_free(lc);
+	return ok;
+}
+
 /* ---------------------------------------------------------------- faults */
 
 #define SYSFS	"/sys/class/misc/asyncoff0/"
@@ -1138,6 +1560,12 @@ static const struct test dev_tests[] = {
 	{ "async.fd_mode_16_jobs", t_async_fd },
 	{ "async.callback_mode_8_jobs", t_async_callback },
 	{ "async.stream_moves_between_thread_and_job", t_async_move },
+	{ "streams.300_sha256_300_hmac_open_on_one_thread",
+	  t_many_streams_thread },
+	{ "streams.300_sha256_300_hmac_open_in_one_job", t_many_streams_job },
+	{ "tls12.40_handshakes_round_robin_one_thread", t_tls12_round_robin },
+	{ "rand.first_draw_of_64_jobs_per_thread_every_config",
+	  t_rand_first_in_jobs },
 	{ "faults.injected_error_is_reported", t_fault_injected },
 	{ "faults.reset_between_updates_replays", t_fault_reset_between },
 };

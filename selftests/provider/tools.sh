@@ -114,7 +114,6 @@ openssl_conf = openssl_init
 [openssl_init]
 providers = provider_sect
 alg_section = evp_properties
-random = random_sect
 
 [provider_sect]
 default = default_sect
@@ -130,9 +129,6 @@ dup_max = 65536
 
 [evp_properties]
 default_properties = ?provider=asyncoff
-
-[random_sect]
-properties = provider=default
 CNF
 before=$(submitted)
 a=$(OPENSSL_CONF=$W/openssl.cnf openssl dgst -sha256 -r "$W/in" 2>"$W/err" |
