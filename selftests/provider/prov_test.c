@@ -1057,6 +1057,86 @@ static int t_many_streams_job(void)
 }
 
 /*
+ * AES-CTR in a job runs in-process and never pauses (the DRBG's reason,
+ * provider.md): the random CTR streams inside one job, which must finish
+ * at its first start; and one stream whose key stream crosses from the
+ * device (outside a job) to in-process (in a job) and back, mid-block.
+ */
+static int ctr_in_job(void *arg)
+{
+	(void)arg;
+	return t_cipher("AES-256-CTR") && t_cipher("AES-128-CTR");
+}
+
+static EVP_CIPHER_CTX *ctr_ctx;
+static unsigned char ctr_buf[300];
+
+static int ctr_mid(void *arg)
+{
+	int l = 0;
+
+	(void)arg;
+	return EVP_EncryptUpdate(ctr_ctx, ctr_buf + 37, &l, ctr_buf + 37,
+				 100) && l == 100;
+}
+
+static int t_ctr_in_job(void)
+{
+	static const unsigned char key[32] = "ctr in a job, ctr in a job, ctr";
+	/* Near a 16-bit wrap, so the counter carries inside the stream. */
+	static const unsigned char iv[16] = { [14] = 0xff, [15] = 0xfe };
+	unsigned char ref[sizeof(ctr_buf)];
+	EVP_CIPHER *ca = EVP_CIPHER_fetch(libctx, "AES-256-CTR",
+					  "provider=asyncoff");
+	EVP_CIPHER *cb = EVP_CIPHER_fetch(libctx, "AES-256-CTR",
+					  "provider=default");
+	EVP_CIPHER_CTX *rc = EVP_CIPHER_CTX_new();
+	ASYNC_WAIT_CTX *w = ASYNC_WAIT_CTX_new();
+	ASYNC_JOB *job = NULL;
+	int ok = 0, r = 0, l = 0, ret;
+	void *nul = NULL;
+
+	ctr_ctx = EVP_CIPHER_CTX_new();
+	if (!ca || !cb || !w || !ctr_ctx || !rc) {
+		fail("setup");
+		goto out;
+	}
+	ret = ASYNC_start_job(&job, w, &r, ctr_in_job, &nul,
+			      sizeof(nul));
+	if (ret != ASYNC_FINISH || !r) {
+		if (ret == ASYNC_PAUSE)
+			fail("AES-CTR paused inside a job");
+		goto out;
+	}
+	rnd_fill(ctr_buf, sizeof(ctr_buf));
+	memcpy(ref, ctr_buf, sizeof(ref));
+	if (!EVP_EncryptInit_ex2(ctr_ctx, ca, key, iv, NULL) ||
+	    !EVP_EncryptUpdate(ctr_ctx, ctr_buf, &l, ctr_buf, 37) ||
+	    (ret = ASYNC_start_job(&job, w, &r, ctr_mid, &nul,
+				   sizeof(nul))) != ASYNC_FINISH || !r ||
+	    !EVP_EncryptUpdate(ctr_ctx, ctr_buf + 137, &l, ctr_buf + 137,
+			       sizeof(ctr_buf) - 137) ||
+	    !EVP_EncryptInit_ex2(rc, cb, key, iv, NULL) ||
+	    !EVP_EncryptUpdate(rc, ref, &l, ref, (int)sizeof(ref))) {
+		fail("device / job / device stream: %s",
+		     ret == ASYNC_PAUSE ? "paused in the job" : "failed");
+		goto out;
+	}
+	if (memcmp(ctr_buf, ref, sizeof(ref))) {
+		fail("device / job / device stream differs");
+		goto out;
+	}
+	ok = 1;
+out:
+	ASYNC_WAIT_CTX_free(w);
+	EVP_CIPHER_CTX_free(ctr_ctx);
+	EVP_CIPHER_CTX_free(rc);
+	EVP_CIPHER_free(ca);
+	EVP_CIPHER_free(cb);
+	return ok;
+}
+
+/*
  * The first RAND_bytes of @nj jobs on one thread, all in flight at once:
  * each job draws, pauses on a SHA-256 on the device, draws again.  The
  * DRBG (created by the first draw) runs its AES-256-CTR under its lock,
@@ -1564,6 +1644,7 @@ static const struct test dev_tests[] = {
 	  t_many_streams_thread },
 	{ "streams.300_sha256_300_hmac_open_in_one_job", t_many_streams_job },
 	{ "tls12.40_handshakes_round_robin_one_thread", t_tls12_round_robin },
+	{ "aes-ctr.in_a_job_in_process_never_pauses", t_ctr_in_job },
 	{ "rand.first_draw_of_64_jobs_per_thread_every_config",
 	  t_rand_first_in_jobs },
 	{ "faults.injected_error_is_reported", t_fault_injected },
