@@ -60,6 +60,10 @@ for f in "${files[@]}"; do
 	# compat.h exists to compare kernel versions.
 	ignore=FILE_PATH_CHANGES
 	[ "$(basename "$f")" = compat.h ] && ignore=$ignore,LINUX_VERSION_CODE
+	# TRACE_EVENT() is laid out as the kernel's own include/trace/events/
+	# headers are (one TP_* macro a line, open-ended); --strict objects.
+	[ "$(basename "$f")" = trace.h ] &&
+		ignore=$ignore,PARENTHESIS_ALIGNMENT,OPEN_ENDED_LINE
 	# Relative paths: checkpatch applies its include/uapi/ rules by path.
 	(cd "$TOP" && perl "$checkpatch" --strict --no-tree --quiet \
 		--no-summary --show-types --ignore "$ignore" -f "$rel") \
