@@ -14,9 +14,9 @@ if [ -c /dev/asyncoff0 ]; then
 fi
 kernel=${AOFF_RUN_KERNEL:-6.12}
 eval "$(tools/vm/aoff-kernel "$kernel")"
-make -s -C kmod KDIR="$KDIR"
+mod=$(tools/vm/aoff-module "$kernel")
 echo "Booting Debian's $KVER in QEMU (TCG) with asyncoff.ko ..."
 # idle=poll: under TCG a halted vCPU wakes late (milliseconds), which would
 # measure QEMU's idle loop rather than the device path.
 exec tools/vm/aoff-vm --kernel "$kernel" --mem 2048 --append idle=poll \
-	--module "build/kmod/$KVER/asyncoff.ko" -- tools/demo.sh
+	--module "$mod" -- tools/demo.sh
