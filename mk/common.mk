@@ -18,6 +18,10 @@ else
   quiet = @printf '  %-7s %s\n'
 endif
 
+# The release: the provider's and engine's version strings, the man pages'
+# .TH lines (check-install compares), dkms.conf (install.sh substitutes).
+VERSION  := 0.1.0
+
 BUILD    ?= $(abspath $(TOP)/build)
 CC       ?= cc
 AR       ?= ar
@@ -25,7 +29,8 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
 OPT      ?= -O2 -g
 CFLAGS   ?= $(OPT)
-AOFF_CFLAGS := -std=gnu11 $(WARNINGS) -fno-strict-aliasing -D_GNU_SOURCE
+AOFF_CFLAGS := -std=gnu11 $(WARNINGS) -fno-strict-aliasing -D_GNU_SOURCE \
+	       -DAOFF_VERSION='"$(VERSION)"'
 
 # Sub-makes stay silent about themselves ("Entering directory", "Nothing to
 # be done"): the quiet lines above say what is built.

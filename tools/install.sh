@@ -41,7 +41,7 @@ bindir=$prefix/bin
 mandir=$prefix/share/man
 pcdir=$libdir/pkgconfig
 version=$(sed -n 's/^VERSION[[:space:]]*:*=[[:space:]]*//p' "$top/mk/common.mk")
-version=${version:-0.1.0}
+[ -n "$version" ] || { echo "install.sh: no VERSION in mk/common.mk" >&2; exit 1; }
 
 if [ -z "${MODULESDIR:-}" ]; then
 	if [ "$prefix" = /usr ] && command -v openssl >/dev/null; then

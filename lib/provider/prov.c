@@ -20,7 +20,6 @@
 
 #include "prov.h"
 
-#define AOFF_PROV_VERSION	"0.1.0"
 #define AOFF_PROPS		"provider=asyncoff"
 
 struct aoff_prov_cfg aoff_prov_cfg = {
@@ -95,10 +94,10 @@ static int aoff_get_params(void *provctx, OSSL_PARAM params[])
 	if (p && !OSSL_PARAM_set_utf8_ptr(p, "asyncoff crypto offload"))
 		return 0;
 	p = OSSL_PARAM_locate(params, OSSL_PROV_PARAM_VERSION);
-	if (p && !OSSL_PARAM_set_utf8_ptr(p, AOFF_PROV_VERSION))
+	if (p && !OSSL_PARAM_set_utf8_ptr(p, AOFF_VERSION))
 		return 0;
 	p = OSSL_PARAM_locate(params, OSSL_PROV_PARAM_BUILDINFO);
-	if (p && !OSSL_PARAM_set_utf8_ptr(p, "asyncoff " AOFF_PROV_VERSION))
+	if (p && !OSSL_PARAM_set_utf8_ptr(p, "asyncoff " AOFF_VERSION))
 		return 0;
 	p = OSSL_PARAM_locate(params, OSSL_PROV_PARAM_STATUS);
 	if (p && !OSSL_PARAM_set_int(p, 1))
