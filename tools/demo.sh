@@ -11,6 +11,10 @@ bin=$top/build/bin
 secs=${AOFF_RUN_SECONDS:-1}
 
 echo "== asyncoff on $(uname -r), $(nproc) CPUs"
+# What the figures were taken on: a benchmark guest boots Debian's default
+# command line plus idle=poll and tsc=reliable (aoff-vm --profile bench).
+echo "   kernel command line: $(cat /proc/cmdline)"
+echo "   clocksource: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null || echo '?')"
 echo
 # The headline: the same AES-128-CBC encryption through asyncoff, OpenSSL's
 # afalg engine (kernel AF_ALG) and in-process software, 64 async jobs.
@@ -35,6 +39,12 @@ for m in fd callback; do
 	"$bin/asyncoff-bench" --mode "$m" --jobs 64 --seconds "$secs" --quiet
 done
 "$bin/asyncoff-bench" --mode sync --seconds "$secs" --quiet | tail -n 1
+echo
+echo "== System calls per operation, counted by the kernel (perf stat)"
+for m in fd callback; do
+	"$top/tools/bench-syscalls.sh" --mode "$m" --jobs 64 --seconds "$secs" ||
+		echo "(perf stat unavailable; the bridge's own count is above)"
+done
 echo
 # 10,000 contexts want ~1.5 GiB in the guest (tools/vm/aoff-vm --mem).
 many=10000

@@ -23,8 +23,9 @@ packages=(
 	dkms
 	# kernel style checks
 	sparse perl
-	# asyncoff-bench's test: its SVG plot is well-formed (xmllint)
-	libxml2-utils
+	# asyncoff-bench's test: its SVG plot is well-formed (xmllint); the
+	# kernel's own count of system calls (perf stat)
+	libxml2-utils linux-perf
 	# aarch64 cross build of the async runtime, run under qemu-user
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
 	# building the sanitizer kernel

@@ -16,7 +16,8 @@ kernel=${AOFF_RUN_KERNEL:-6.12}
 eval "$(tools/vm/aoff-kernel "$kernel")"
 mod=$(tools/vm/aoff-module "$kernel")
 echo "Booting Debian's $KVER in QEMU (TCG) with asyncoff.ko ..."
-# idle=poll: under TCG a halted vCPU wakes late (milliseconds), which would
-# measure QEMU's idle loop rather than the device path.
-exec tools/vm/aoff-vm --kernel "$kernel" --mem 2048 --append idle=poll \
+# --profile bench: Debian's default command line plus idle=poll (under TCG a
+# halted vCPU wakes milliseconds late, which would measure QEMU's idle
+# loop); no allocator debugging, which would slow what allocates.
+exec tools/vm/aoff-vm --kernel "$kernel" --mem 2048 --profile bench \
 	--module "$mod" -- tools/demo.sh

@@ -58,8 +58,9 @@ static void usage(FILE *f)
 		"                   for each of --sizes, outputs verified; ratios\n"
 		"  --sizes LIST     compare mode: sizes in bytes, comma-separated\n"
 		"                   (default 16,64,256,1024,4096,16384)\n"
-		"  --rounds N       compare mode: the paths take turns N times,\n"
-		"                   each keeps its best (default 1)\n"
+		"  --rounds N       compare mode: the paths take turns N times\n"
+		"                   (at most 31); each reports its median round\n"
+		"                   and the min and max (default 1)\n"
 		"  --plot FILE.svg  write the comparison (or the --sweep) as an\n"
 		"                   SVG chart\n"
 		"Device model settings, set for the run (sysfs) and restored after:\n"
@@ -266,6 +267,11 @@ static int parse(int argc, char **argv, struct opts *o)
 		o->contexts = 1;	/* job modes: one per job */
 	if (!strcmp(o->mode, "ring") && strcmp(o->op, "nop")) {
 		fprintf(stderr, "asyncoff-bench: mode ring runs op nop only\n");
+		return -1;
+	}
+	if (o->rounds > BENCH_MAX_ROUNDS) {
+		fprintf(stderr, "asyncoff-bench: --rounds at most %d\n",
+			BENCH_MAX_ROUNDS);
 		return -1;
 	}
 	if (!o->jobs || !o->contexts || o->contexts > o->jobs || !o->rounds ||

@@ -22,7 +22,7 @@ struct opts {
 	const char *plot;	/* --plot FILE.svg, or NULL */
 	size_t sizes[BENCH_MAX_SIZES];	/* --sizes (compare mode) */
 	unsigned int nr_sizes;
-	unsigned int rounds;	/* compare mode: best of this many */
+	unsigned int rounds;	/* compare mode: median of this many */
 	/* Device model settings for the run (sysfs), -1: leave as is. */
 	long long latency_ns;
 	long long coalesce_frames, coalesce_usecs, sq_poll_usecs;
@@ -48,6 +48,23 @@ static inline uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Latency is sampled: one operation in BENCH_LAT_EVERY is timed, and the
+ * loops that time themselves look at the clock once per BENCH_LAT_EVERY
+ * operations.  In a TCG guest the clocksource is hpet and every
+ * clock_gettime is a system call; timing each operation would add two to
+ * the path being measured (and to in-process software most of all).
+ */
+#define BENCH_LAT_EVERY	64
+
+/* --rounds at most (compare mode keeps every round to take the median). */
+#define BENCH_MAX_ROUNDS	31
+
+static inline int bench_lat_sample(uint64_t n)
+{
+	return n % BENCH_LAT_EVERY == 0;
 }
 
 /* v / ops, 0 when nothing ran. */

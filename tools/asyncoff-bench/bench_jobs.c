@@ -208,7 +208,7 @@ struct jslot {
 	ASYNC_JOB *job;
 	ASYNC_WAIT_CTX *w;
 	struct bench_call call;
-	uint64_t t0;
+	uint64_t t0;		/* 0: this operation is not timed */
 	int ret;
 	int in_epoll;
 	int warmed;		/* finished an operation */
@@ -316,6 +316,7 @@ struct jrun {
 	int measuring;
 	unsigned int warm;	/* jobs that finished an operation */
 	uint64_t ops, own_syscalls;
+	uint64_t started;	/* operations started, for latency samples */
 	struct hist *h;
 	struct jslot *retry;	/* callback mode: EAGAIN, resume later */
 };
@@ -348,7 +349,7 @@ static int jstep(struct jrun *jr, struct jslot *s)
 		int r;
 
 		if (!s->job)
-			s->t0 = now_ns();
+			s->t0 = bench_lat_sample(jr->started++) ? now_ns() : 0;
 		r = ASYNC_start_job(&s->job, s->w, &s->ret, jr->fn, &s->call,
 				    sizeof(s->call));
 		if (r == ASYNC_PAUSE)
@@ -362,7 +363,8 @@ static int jstep(struct jrun *jr, struct jslot *s)
 			return s->ret < 0 ? s->ret : -EIO;
 		}
 		if (jr->measuring) {
-			hist_add(jr->h, now_ns() - s->t0);
+			if (s->t0)
+				hist_add(jr->h, now_ns() - s->t0);
 			jr->ops++;
 		}
 		if (!s->warmed) {
@@ -452,16 +454,20 @@ static int bench_sync(const struct opts *o, const struct bench_call *call,
 	s0 = bridge_syscalls();
 	end = t0 + (uint64_t)(o->seconds * 1e9);
 	for (;;) {
-		uint64_t t = now_ns();
+		uint64_t t = 0;
 
-		if (t >= end)
-			break;
-		progress("  sync %8.0f ops/s ...",
-			 (double)ops / ((double)(t - t0) / 1e9));
+		if (bench_lat_sample(ops)) {
+			t = now_ns();
+			if (t >= end)
+				break;
+			progress("  sync %8.0f ops/s ...",
+				 (double)ops / ((double)(t - t0) / 1e9));
+		}
 		ret = bench_job(&c);
 		if (ret != 1)
 			return ret < 0 ? ret : -EIO;
-		hist_add(h, now_ns() - t);
+		if (t)
+			hist_add(h, now_ns() - t);
 		ops++;
 	}
 	progress_end();

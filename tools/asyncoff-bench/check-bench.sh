@@ -27,7 +27,7 @@ json() {	# $1 file, $2 perl expression over $j
 		die $@ if $@; print defined $v ? "$v\n" : "null\n";' "$1" "$2"
 }
 
-echo "1..12"
+echo "1..16"
 # AF_ALG is built as modules; the guest's modprobe sees the host's.
 modprobe algif_skcipher 2>/dev/null || true
 dev=/sys/class/misc/asyncoff0
@@ -61,6 +61,19 @@ else
 	skip "compare: afalg measured, ratio reported" \
 		"afalg unavailable: $(json "$W/c.json" '$j->{afalg}{reason}' 2>&1)"
 fi
+v=$(json "$W/c.json" 'join ",", map { my $r = $_->{asyncoff};
+	($r->{ops_per_sec_min} <= $r->{ops_per_sec} &&
+	 $r->{ops_per_sec} <= $r->{ops_per_sec_max} ? 1 : 0) } @{$j->{results}}' 2>&1)
+check "compare: 2 rounds, the median within the rounds' min and max ($v)" \
+	[ "$v" = 1,1 ]
+# A figure names the guest it came from (benchmark.md): command line and
+# clocksource, and the benchmark guest has no allocator debugging.
+v=$(json "$W/c.json" '$j->{clocksource} . "|" . $j->{cmdline}' 2>&1)
+check "compare: JSON names the guest's clocksource and command line ($v)" \
+	sh -c "case '$v' in ?*\|*console=*) exit 0;; esac; exit 1"
+check "benchmark guest: idle=poll, no slub_debug, no init_on_free" \
+	sh -c "grep -qw idle=poll /proc/cmdline &&
+	       ! grep -qE 'slub_debug|init_on_free' /proc/cmdline"
 v=$(json "$W/c.json" '$j->{model}{coalesce_frames} . "/" .
 	$j->{model}{coalesce_usecs}' 2>&1)
 v="$v, after $(cat $dev/coalesce_frames)/$(cat $dev/coalesce_usecs)"
@@ -99,4 +112,14 @@ r1=$?
 "$B" --mode fd --sq-idle-us 1000001 >/dev/null 2>&1
 check "--sq-idle-us with --sqpoll off, or above 10^6: refused ($r1, $?)" \
 	[ "$r1,$?" = "2,2" ]
+# System calls counted by the kernel beside the bridge's own figure.
+if command -v perf >/dev/null 2>&1; then
+	AOFF_BENCH=$B "$(dirname "$0")/../bench-syscalls.sh" --mode fd --jobs 16 \
+		--seconds 0.3 >"$W/s.out" 2>"$W/s.err"
+	rc=$?
+	check "bench-syscalls: perf's count per op beside the bridge's ($rc: $(cat "$W/s.out" "$W/s.err" | tr '\n' ' '))" \
+		sh -c "[ $rc = 0 ] && grep -Eq 'kernel: [0-9.]+ syscalls/op .*bridge: [0-9.]+' '$W/s.out'"
+else
+	skip "bench-syscalls: perf's count per op" "perf missing (linux-perf)"
+fi
 exit $failed

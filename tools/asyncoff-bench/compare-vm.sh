@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 #
-# asyncoff-bench --compare in the QEMU VM (guest booted idle=poll), with
+# asyncoff-bench --compare in the QEMU VM (the benchmark guest: Debian's
+# default command line plus idle=poll, aoff-vm --profile bench), with
 # the fresh module and Debian's AF_ALG modules loaded; --plot FILE writes
 # the chart on the host (the guest's file system is read-only, so the SVG
 # comes back over the console between markers).
@@ -52,7 +53,7 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 rc=0
 # shellcheck disable=SC2086 # the options are words on purpose
-"$top/tools/vm/aoff-vm" --kernel "$kernel" --timeout 3000 --append idle=poll \
+"$top/tools/vm/aoff-vm" --kernel "$kernel" --timeout 3000 --profile bench \
 	--module "$build/kmod/$KVER/asyncoff.ko" -- \
 	"$here/compare-vm.sh" --in-vm ${plot:+--plot-out} $args >"$out" || rc=$?
 sed '/^@@@ asyncoff-bench plot begin/,/^@@@ asyncoff-bench plot end/d' "$out"

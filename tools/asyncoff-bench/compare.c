@@ -98,10 +98,15 @@ struct afalg_slot {
 	uint8_t *out;
 };
 
+/*
+ * One size.  r[p] is path p's median round (by rate); lo[p] and hi[p] are
+ * the slowest and fastest rounds' rates, so a reader sees the noise.
+ */
 struct row {
 	size_t size;
 	int have[NR_PATHS];
 	struct result r[NR_PATHS];
+	double lo[NR_PATHS], hi[NR_PATHS];
 	int verified;
 };
 
@@ -203,18 +208,22 @@ static int run_soft(const struct opts *o, EVP_CIPHER_CTX *ctx, int size,
 	cpu_mark_now(&c0);
 	end = t0 + (uint64_t)(o->seconds * 1e9);
 	for (;;) {
-		uint64_t t = now_ns();
+		uint64_t t = 0;
 
-		if (t >= end)
-			break;
-		progress("  size %d software %8.0f ops/s ...", size,
-			 (double)r->ops / ((double)(t - t0) / 1e9));
+		if (bench_lat_sample(r->ops)) {
+			t = now_ns();
+			if (t >= end)
+				break;
+			progress("  size %d software %8.0f ops/s ...", size,
+				 (double)r->ops / ((double)(t - t0) / 1e9));
+		}
 		if (!EVP_EncryptUpdate(ctx, out, &len, bench_plaintext(0),
 				       size)) {
 			free(h);
 			return -EIO;
 		}
-		hist_add(h, now_ns() - t);
+		if (t)
+			hist_add(h, now_ns() - t);
 		r->ops++;
 	}
 	progress_end();
@@ -253,6 +262,8 @@ static void json_path(const struct row *w, int p)
 	       rate(r), mbps(r), (unsigned long long)r->p50,
 	       (unsigned long long)r->p99,
 	       per_op(r->cpu_ns, r->ops));
+	printf(",\"ops_per_sec_min\":%.1f,\"ops_per_sec_max\":%.1f",
+	       w->lo[p], w->hi[p]);
 	if (r->other_cpu_known)
 		printf(",\"other_cpu_ns_per_op\":%.1f",
 		       per_op(r->other_cpu_ns, r->ops));
@@ -287,22 +298,34 @@ static void json_string(const char *s)
 
 struct env {
 	char kernel[128];
+	char cmdline[1024];	/* the guest's, so a reader sees its settings */
+	char clocksource[64];	/* hpet: every clock_gettime is a syscall */
 	int idle_poll;
 	long long latency_ns, ns_per_kib, engines, frames, usecs, sq_poll;
 };
 
+/* The first line of @path, without its newline; "?" when unreadable. */
+static void read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f || !fgets(buf, (int)len, f))
+		snprintf(buf, len, "?");
+	else
+		buf[strcspn(buf, "\n")] = '\0';
+	if (f)
+		fclose(f);
+}
+
 static void read_env(const struct opts *o, struct env *v)
 {
 	struct utsname u;
-	char cmd[1024] = "";
-	FILE *f = fopen("/proc/cmdline", "r");
 
-	if (f) {
-		if (!fgets(cmd, sizeof(cmd), f))
-			cmd[0] = '\0';
-		fclose(f);
-	}
-	v->idle_poll = !!strstr(cmd, "idle=poll");
+	read_line("/proc/cmdline", v->cmdline, sizeof(v->cmdline));
+	read_line("/sys/devices/system/clocksource/clocksource0/"
+		  "current_clocksource", v->clocksource,
+		  sizeof(v->clocksource));
+	v->idle_poll = !!strstr(v->cmdline, "idle=poll");
 	snprintf(v->kernel, sizeof(v->kernel), "%s",
 		 uname(&u) ? "?" : u.release);
 	v->latency_ns = bench_sysfs_get(o->dev, "latency_ns");
@@ -323,6 +346,10 @@ static void print_json(const struct opts *o, const struct env *v,
 	       "\"seconds\":%.3f,\"rounds\":%u,\"async\":\"%s\",\"kernel\":",
 	       o->op, o->jobs, o->seconds, o->rounds, bench_async_impl);
 	json_string(v->kernel);
+	printf(",\"cmdline\":");
+	json_string(v->cmdline);
+	printf(",\"clocksource\":");
+	json_string(v->clocksource);
 	printf(",\"idle_poll\":%s,\"device\":", v->idle_poll ? "true" : "false");
 	json_string(o->dev);
 	printf(",\"sqpoll\":%s,\"model\":{\"latency_ns\":%lld,"
@@ -361,8 +388,9 @@ static void print_header(const struct opts *o, const struct env *v,
 	printf("asyncoff-bench --compare: %s encryption, %u async jobs, %.1f s "
 	       "per path and size", o->op, o->jobs, o->seconds);
 	if (o->rounds > 1)
-		printf(", best of %u rounds", o->rounds);
+		printf(", median of %u rounds", o->rounds);
 	printf("\n");
+	printf("guest: %s; clocksource %s\n", v->cmdline, v->clocksource);
 	printf("kernel %s%s; ASYNC: %s; %s: latency_ns %lld, ns_per_kib %lld, "
 	       "engines %lld, coalesce %lld frames/%lld us, sq_poll_usecs %lld\n",
 	       v->kernel, v->idle_poll ? " (idle=poll)" : "", bench_async_impl,
@@ -397,6 +425,20 @@ static void print_row(const struct row *w)
 	       rate(&w->r[P_SOFT]), mbps(&w->r[P_SOFT]), ra, rs,
 	       w->verified ? "verified" : "MISMATCH");
 	fflush(stdout);
+}
+
+/* The slowest and fastest round of each path, per size. */
+static void print_spread(const struct row *rows, unsigned int n)
+{
+	printf("rounds, ops/s min-max:");
+	for (unsigned int i = 0; i < n; i++) {
+		printf("\n%7zu", rows[i].size);
+		for (int p = 0; p < NR_PATHS; p++)
+			if (rows[i].have[p])
+				printf("  %s %.0f-%.0f", path_name[p],
+				       rows[i].lo[p], rows[i].hi[p]);
+	}
+	printf("\n");
 }
 
 static int write_plot(const struct opts *o, const struct env *v,
@@ -467,10 +509,36 @@ static struct afalg_slot *afalg_slots(const EVP_CIPHER *cipher, ENGINE *e,
 	return slots;
 }
 
-static void keep_best(struct row *w, int p, const struct result *t)
+/* Path @p's rounds of one size, and the median of them into @w. */
+struct rounds {
+	struct result r[NR_PATHS][BENCH_MAX_ROUNDS];
+	unsigned int n[NR_PATHS];
+};
+
+static void keep_round(struct rounds *rs, int p, const struct result *t)
 {
-	if (!w->have[p] || rate(t) > rate(&w->r[p]))
-		w->r[p] = *t;
+	if (rs->n[p] < BENCH_MAX_ROUNDS)
+		rs->r[p][rs->n[p]++] = *t;
+}
+
+static int by_rate(const void *a, const void *b)
+{
+	double x = rate(a), y = rate(b);
+
+	return (x > y) - (x < y);
+}
+
+static void take_median(struct row *w, struct rounds *rs, int p)
+{
+	unsigned int n = rs->n[p];
+
+	if (!n)
+		return;
+	qsort(rs->r[p], n, sizeof(rs->r[p][0]), by_rate);
+	/* An even count takes the lower middle: a real round, not a mean. */
+	w->r[p] = rs->r[p][(n - 1) / 2];
+	w->lo[p] = rate(&rs->r[p][0]);
+	w->hi[p] = rate(&rs->r[p][n - 1]);
 	w->have[p] = 1;
 }
 
@@ -485,13 +553,14 @@ static int compare_size(const struct opts *o, const EVP_CIPHER *cipher,
 	struct bench_call call = { .common = a, .out = got };
 	EVP_CIPHER_CTX *soft = new_cipher_ctx(cipher, NULL);
 	struct afalg_slot *slots = NULL, *one = NULL;
+	struct rounds *rs = calloc(1, sizeof(*rs));
 	struct opts so = *o;
 	int r, len, ret = -EIO;
 
 	so.size = w->size;
 	w->verified = 1;
 	/* The reference: software from a fresh context. */
-	if (!a || !soft || !EVP_EncryptUpdate(soft, want, &len,
+	if (!rs || !a || !soft || !EVP_EncryptUpdate(soft, want, &len,
 					      bench_plaintext(0), cc.size)) {
 		fprintf(stderr, "asyncoff-bench: software %s failed\n", o->op);
 		goto out;
@@ -529,9 +598,9 @@ static int compare_size(const struct opts *o, const EVP_CIPHER *cipher,
 	}
 
 	/*
-	 * --rounds: the three paths take turns, and each keeps its best
-	 * round, so that a burst of load from elsewhere on the machine hits
-	 * one round of one path rather than a whole column.
+	 * --rounds: the three paths take turns, so that a burst of load from
+	 * elsewhere on the machine hits one round of one path rather than a
+	 * whole column; each reports its median round, with min and max.
 	 */
 	for (unsigned int round = 0; round < o->rounds; round++) {
 		struct result t;
@@ -544,7 +613,7 @@ static int compare_size(const struct opts *o, const EVP_CIPHER *cipher,
 			ret = r;
 			goto out;
 		}
-		keep_best(w, P_AOFF, &t);
+		keep_round(rs, P_AOFF, &t);
 
 		/* Fresh contexts: afalg's are tied to their wait ctxs. */
 		if (!why[0])
@@ -557,7 +626,7 @@ static int compare_size(const struct opts *o, const EVP_CIPHER *cipher,
 				snprintf(why, why_len, "failed during the run: "
 					 "%s", strerror(-r));
 			else
-				keep_best(w, P_AFALG, &t);
+				keep_round(rs, P_AFALG, &t);
 			afalg_slots_free(slots, o->jobs);
 			slots = NULL;
 		}
@@ -569,10 +638,13 @@ static int compare_size(const struct opts *o, const EVP_CIPHER *cipher,
 			ret = r;
 			goto out;
 		}
-		keep_best(w, P_SOFT, &t);
+		keep_round(rs, P_SOFT, &t);
 	}
+	for (int p = 0; p < NR_PATHS; p++)
+		take_median(w, rs, p);
 	ret = 0;
 out:
+	free(rs);
 	afalg_slots_free(one, 1);
 	afalg_slots_free(slots, o->jobs);
 	EVP_CIPHER_CTX_free(soft);
@@ -647,6 +719,8 @@ int bench_compare(const struct opts *o)
 		       "request (no SQPOLL)");
 		if (why[0])
 			printf("afalg: %s\n", why);
+		if (o->rounds > 1)
+			print_spread(rows, o->nr_sizes);
 	}
 	ret = bad;
 	if (o->plot && write_plot(o, &v, rows, o->nr_sizes))

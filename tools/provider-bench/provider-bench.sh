@@ -35,10 +35,11 @@ if [ $in_vm = 0 ]; then
 	make -C "$top/kmod" KDIR="$KDIR" >&2
 	make -C "$top/lib/provider" >&2
 	# AF_ALG (af_alg, algif_skcipher) is loaded inside, by modprobe.
-	# idle=poll: under TCG a halted vCPU wakes late (milliseconds), which
-	# would measure QEMU's idle loop instead of the stacks compared here.
+	# --profile bench: Debian's default command line plus idle=poll
+	# (under TCG a halted vCPU wakes milliseconds late, which would
+	# measure QEMU's idle loop instead of the stacks compared here).
 	exec "$top/tools/vm/aoff-vm" --kernel "$kernel" --timeout 3000 \
-		--append idle=poll \
+		--profile bench \
 		--module "$build/kmod/$KVER/asyncoff.ko" \
 		--env OPENSSL_MODULES="$build/lib/ossl-modules" -- \
 		"$0" --in-vm --seconds "$seconds" --jobs "$jobs" \
@@ -71,6 +72,8 @@ ratio() {
 
 echo "kernel $(uname -r); openssl $(openssl version | cut -d' ' -f2);" \
      "$alg; -seconds $seconds -elapsed"
+echo "guest: $(cat /proc/cmdline); clocksource" \
+     "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)"
 dev=/sys/class/misc/asyncoff0
 echo "asyncoff model: engines $(cat $dev/engines 2>/dev/null)," \
      "latency_ns $(cat $dev/latency_ns 2>/dev/null)," \
