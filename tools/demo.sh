@@ -40,6 +40,24 @@ for m in fd callback; do
 done
 "$bin/asyncoff-bench" --mode sync --seconds "$secs" --quiet | tail -n 1
 echo
+echo "== The floor: CPU per NOP, 64 in flight, against the kernel's io_uring NOP"
+# CPU per operation = the process's + the rest of the machine's (in the
+# guest: the device model's engines, interrupt and workers).
+printf '%-10s %12s %12s %12s %12s %8s\n' mode ops/s "proc ns/op" "other ns/op" \
+	"total ns/op" "x uring"
+floor=
+for m in uring ring fd; do
+	j=$("$bin/asyncoff-bench" --mode "$m" --jobs 64 --seconds "$secs" --json \
+		--quiet) || { echo "$m: failed"; continue; }
+	v=$(printf '%s\n' "$j" | sed -n 's/.*"ops_per_sec":\([0-9.]*\).*"cpu_ns_per_op":\([0-9.]*\),"other_cpu_ns_per_op":\([0-9.a-z]*\).*/\1 \2 \3/p')
+	set -- $v
+	[ "$3" = null ] && set -- "$1" "$2" 0
+	total=$(awk -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", a + b }')
+	[ -n "$floor" ] || floor=$total
+	awk -v m="$m" -v o="$1" -v p="$2" -v q="$3" -v t="$total" -v f="$floor" \
+		'BEGIN { printf "%-10s %12.0f %12.0f %12.0f %12.0f %8.1f\n", m, o, p, q, t, t / f }'
+done
+echo
 echo "== System calls per operation, counted by the kernel (perf stat)"
 for m in fd callback; do
 	"$top/tools/bench-syscalls.sh" --mode "$m" --jobs 64 --seconds "$secs" ||

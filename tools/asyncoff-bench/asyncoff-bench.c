@@ -42,6 +42,8 @@ static void usage(FILE *f)
 		"usage: asyncoff-bench [options]\n"
 		"  --device PATH    device node (default /dev/asyncoff0)\n"
 		"  --mode MODE      ring: requests straight through libasyncoff\n"
+		"                   uring: io_uring NOPs through liburing, the\n"
+		"                       kernel's own async path (the floor)\n"
 		"                   fd: async jobs through the bridge, epoll on\n"
 		"                       the wait ctxs' fds\n"
 		"                   callback: async jobs, wait ctx callbacks\n"
@@ -253,10 +255,17 @@ static int parse(int argc, char **argv, struct opts *o)
 			"--sweep\n");
 		return -1;
 	}
-	if (strcmp(o->mode, "ring") && strcmp(o->mode, "fd") &&
-	    strcmp(o->mode, "callback") && strcmp(o->mode, "sync")) {
-		fprintf(stderr, "asyncoff-bench: unknown mode '%s' (ring, fd, "
-			"callback, sync)\n", o->mode);
+	if (strcmp(o->mode, "ring") && strcmp(o->mode, "uring") &&
+	    strcmp(o->mode, "fd") && strcmp(o->mode, "callback") &&
+	    strcmp(o->mode, "sync")) {
+		fprintf(stderr, "asyncoff-bench: unknown mode '%s' (ring, uring, "
+			"fd, callback, sync)\n", o->mode);
+		return -1;
+	}
+	if (!strcmp(o->mode, "uring") && (strcmp(o->op, "nop") || o->size ||
+					  o->contexts != 1)) {
+		fprintf(stderr, "asyncoff-bench: mode uring runs op nop, no "
+			"--size, one ring\n");
 		return -1;
 	}
 	if (strcmp(o->dispatch, "loop") && strcmp(o->dispatch, "thread")) {
@@ -264,7 +273,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		return -1;
 	}
 	if (strcmp(o->mode, "ring"))
-		o->contexts = 1;	/* job modes: one per job */
+		o->contexts = 1;	/* job modes: one per job; uring: one */
 	if (!strcmp(o->mode, "ring") && strcmp(o->op, "nop")) {
 		fprintf(stderr, "asyncoff-bench: mode ring runs op nop only\n");
 		return -1;
@@ -482,7 +491,7 @@ static void print_json(const struct opts *o, const struct result *r)
 	       "\"ops_per_sec\":%.1f,\"lat_p50_ns\":%llu,\"lat_p99_ns\":%llu,"
 	       "\"cpu_ns_per_op\":%.1f,\"other_cpu_ns_per_op\":%s,"
 	       "\"syscalls_per_op\":%.4f,\"sqpoll\":%s}",
-	       o->mode, strcmp(o->mode, "ring") ? bench_async_impl : "none",
+	       o->mode, bench_device_mode(o) ? "none" : bench_async_impl,
 	       o->op, r->jobs, r->contexts, r->size, r->secs,
 	       (unsigned long long)r->ops, (double)r->ops / r->secs,
 	       (unsigned long long)r->p50, (unsigned long long)r->p99,
@@ -545,7 +554,7 @@ int main(int argc, char **argv)
 	static const unsigned int sweep[] = { 1, 4, 16, 64, 256, 1024, 10000 };
 	double px[16], py[16];
 	unsigned int n = 1, i, np = 0;
-	int ring;
+	int ring, uring;
 	struct opts o;
 	struct result r;
 
@@ -555,14 +564,15 @@ int main(int argc, char **argv)
 	if (o.compare && bench_compare_reexec(argv))
 		return 2;
 	ring = !strcmp(o.mode, "ring");
-	if (!ring && bench_jobs_setup(&o))
+	uring = !strcmp(o.mode, "uring");
+	if (!bench_device_mode(&o) && bench_jobs_setup(&o))
 		return 2;
 	if (model_set(&o))
 		return 1;
 	if (o.compare)
 		return bench_compare(&o);
 	if (o.sweep)
-		n = ring ? 5 : sizeof(sweep) / sizeof(sweep[0]);
+		n = ring || uring ? 5 : sizeof(sweep) / sizeof(sweep[0]);
 	if (o.sweep && !strcmp(o.mode, "sync"))
 		n = 1;
 	if (o.json && o.sweep)
@@ -572,8 +582,9 @@ int main(int argc, char **argv)
 		       "%6s %8s %8s %12s %10s %10s %10s %10s %10s %6s\n",
 		       o.mode, strcmp(o.mode, "callback") ? "" : ", dispatch ",
 		       strcmp(o.mode, "callback") ? "" : o.dispatch, o.op,
-		       o.size, o.dev, ring ? "" : ", ASYNC: ",
-		       ring ? "" : bench_async_impl,
+		       o.size, uring ? "io_uring" : o.dev,
+		       bench_device_mode(&o) ? "" : ", ASYNC: ",
+		       bench_device_mode(&o) ? "" : bench_async_impl,
 		       o.latency_ns >= 0 || o.coalesce_frames >= 0 ||
 		       o.coalesce_usecs >= 0 || o.sq_poll_usecs >= 0 ?
 		       ", model settings set" : "",
@@ -588,7 +599,8 @@ int main(int argc, char **argv)
 		if (jobs < o.contexts)
 			continue;
 		ret = ring ? run_ring(&o, jobs, &r) :
-			     bench_jobs_run(&o, jobs, &r);
+		      uring ? bench_uring_run(&o, jobs, &r) :
+			      bench_jobs_run(&o, jobs, &r);
 		if (ret) {
 			fprintf(stderr, "asyncoff-bench: %s: %s%s\n", o.dev,
 				strerror(-ret), ret == -ENOENT ?

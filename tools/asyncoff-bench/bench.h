@@ -5,13 +5,14 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 #define BENCH_MAX_SIZES	16
 
 struct opts {
 	const char *dev;
-	const char *mode;	/* ring, fd, callback, sync */
+	const char *mode;	/* ring, uring, fd, callback, sync */
 	const char *op;
 	const char *dispatch;	/* callback mode: loop (default) or thread */
 	unsigned int jobs, contexts;
@@ -138,6 +139,16 @@ struct plot_series {
 int bench_plot_svg(const char *path, const char *title, const char *xlabel,
 		   const char *ylabel, const struct plot_series *s,
 		   unsigned int nr);
+
+/* Modes with no async jobs: ring (the device) and uring (io_uring). */
+static inline int bench_device_mode(const struct opts *o)
+{
+	return !strcmp(o->mode, "ring") || !strcmp(o->mode, "uring");
+}
+
+/* uring.c: the floor, io_uring NOPs (mode uring). */
+int bench_uring_run(const struct opts *o, unsigned int jobs,
+		    struct result *r);
 
 /* progress.c: one updating line on stderr, when it is a terminal. */
 void progress_start(const struct opts *o);

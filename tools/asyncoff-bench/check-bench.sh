@@ -27,7 +27,7 @@ json() {	# $1 file, $2 perl expression over $j
 		die $@ if $@; print defined $v ? "$v\n" : "null\n";' "$1" "$2"
 }
 
-echo "1..16"
+echo "1..17"
 # AF_ALG is built as modules; the guest's modprobe sees the host's.
 modprobe algif_skcipher 2>/dev/null || true
 dev=/sys/class/misc/asyncoff0
@@ -112,6 +112,12 @@ r1=$?
 "$B" --mode fd --sq-idle-us 1000001 >/dev/null 2>&1
 check "--sq-idle-us with --sqpoll off, or above 10^6: refused ($r1, $?)" \
 	[ "$r1,$?" = "2,2" ]
+"$B" --mode uring --jobs 16 --seconds 0.2 --json >"$W/u.json" 2>"$W/u.err"
+rc=$?
+v=$(json "$W/u.json" '$j->{mode} . "," . ($j->{ops} > 0 ? 1 : 0) . "," .
+	($j->{syscalls_per_op} < 1 ? 1 : 0)' 2>&1)
+check "uring mode (the io_uring NOP floor): ops, under 1 syscall per op ($rc: $v)" \
+	[ "$rc,$v" = "0,uring,1,1" ]
 # System calls counted by the kernel beside the bridge's own figure.
 if command -v perf >/dev/null 2>&1; then
 	AOFF_BENCH=$B "$(dirname "$0")/../bench-syscalls.sh" --mode fd --jobs 16 \
