@@ -14,8 +14,7 @@
 #include <crypto/ecdh.h>
 #include <crypto/internal/ecc.h>
 #include <linux/string.h>
-#include <linux/version.h>
-
+#include "compat.h"
 #include "ops.h"
 
 int aoff_ec_curve(const struct aoff_sqe *sqe, struct aoff_ec *ec)
@@ -62,33 +61,30 @@ int aoff_ec_scalar(const struct aoff_ec *ec, const u8 *be, u64 *d)
 /* A private key from the kernel's RNG (FIPS 186-4 B.4.2), native digits. */
 int aoff_ec_gen(const struct aoff_ec *ec, u64 *d)
 {
-#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
-	return ecc_gen_privkey(ec->id, ec->nd, d);
-#else
 	u64 be[AOFF_EC_DIGITS];
-	int ret = ecc_gen_privkey(ec->id, ec->nd, be);
+	int ret;
 
+	if (AOFF_ECC_PRIV_NATIVE)
+		return ecc_gen_privkey(ec->id, ec->nd, d);
+	ret = ecc_gen_privkey(ec->id, ec->nd, be);
 	if (!ret)
 		ecc_swap_digits(be, d, ec->nd);
 	memzero_explicit(be, sizeof(be));
 	return ret;
-#endif
 }
 
 /* d * G as X || Y, big-endian, at @out (2 * cb bytes, u64-aligned). */
 int aoff_ec_pub(const struct aoff_ec *ec, const u64 *d, u64 *out)
 {
-#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
-	return ecc_make_pub_key(ec->id, ec->nd, d, out);
-#else
 	u64 be[AOFF_EC_DIGITS];
 	int ret;
 
+	if (AOFF_ECC_PRIV_NATIVE)
+		return ecc_make_pub_key(ec->id, ec->nd, d, out);
 	ecc_swap_digits(d, be, ec->nd);
 	ret = ecc_make_pub_key(ec->id, ec->nd, be, out);
 	memzero_explicit(be, sizeof(be));
 	return ret;
-#endif
 }
 
 /*
