@@ -58,18 +58,28 @@ int aoff_ec_scalar(const struct aoff_ec *ec, const u8 *be, u64 *d)
 	return 0;
 }
 
-/* A private key from the kernel's RNG (FIPS 186-4 B.4.2), native digits. */
+/*
+ * A private key from the kernel's RNG (FIPS 186-4 B.4.2), native digits.
+ * Any failure of the kernel's DRBG (not loadable, not seeded) is -EAGAIN,
+ * as the uapi header says; -ENOMEM stays what it is.
+ */
 int aoff_ec_gen(const struct aoff_ec *ec, u64 *d)
 {
 	u64 be[AOFF_EC_DIGITS];
 	int ret;
 
-	if (AOFF_ECC_PRIV_NATIVE)
-		return ecc_gen_privkey(ec->id, ec->nd, d);
-	ret = ecc_gen_privkey(ec->id, ec->nd, be);
-	if (!ret)
-		ecc_swap_digits(be, d, ec->nd);
-	memzero_explicit(be, sizeof(be));
+	if (AOFF_ECC_PRIV_NATIVE) {
+		ret = ecc_gen_privkey(ec->id, ec->nd, d);
+	} else {
+		ret = ecc_gen_privkey(ec->id, ec->nd, be);
+		if (!ret)
+			ecc_swap_digits(be, d, ec->nd);
+		memzero_explicit(be, sizeof(be));
+	}
+	if (ret && ret != -ENOMEM) {
+		pr_warn_ratelimited("ecc_gen_privkey: %d\n", ret);
+		ret = -EAGAIN;
+	}
 	return ret;
 }
 
