@@ -74,10 +74,9 @@ int aoff_aead_probe(void)
 	for (i = 0; i < AOFF_AE_NR; i++) {
 		tfm = crypto_alloc_aead(aoff_ae_names[i], 0, CRYPTO_ALG_ASYNC);
 		if (IS_ERR(tfm)) {
-			if (PTR_ERR(tfm) != -ENOENT)
-				return PTR_ERR(tfm);
-			pr_info("no %s: its operations are not offered\n",
-				aoff_ae_names[i]);
+			/* -ENOENT mostly; a module that fails to load too. */
+			pr_info("no %s (%ld): its operations are not offered\n",
+				aoff_ae_names[i], PTR_ERR(tfm));
 			aoff_op_disable(aoff_ae_ops[i][0]);
 			aoff_op_disable(aoff_ae_ops[i][1]);
 			continue;

@@ -59,10 +59,9 @@ int aoff_sha512_probe(void)
 	for (i = 0; i < AOFF_S5_NR; i++) {
 		tfm = crypto_alloc_shash(aoff_s5_names[i], 0, 0);
 		if (IS_ERR(tfm)) {
-			if (PTR_ERR(tfm) != -ENOENT)
-				return PTR_ERR(tfm);
-			pr_info("no %s: its operations are not offered\n",
-				aoff_s5_names[i]);
+			/* -ENOENT mostly; a module that fails to load too. */
+			pr_info("no %s (%ld): its operations are not offered\n",
+				aoff_s5_names[i], PTR_ERR(tfm));
 			for (j = 0; j < ARRAY_SIZE(aoff_s5_ops[i]); j++)
 				if (aoff_s5_ops[i][j])
 					aoff_op_disable(aoff_s5_ops[i][j]);
