@@ -106,8 +106,18 @@ struct aoff_engine *aoff_engine_alloc(unsigned int id)
 	ret = aoff_rsa_init(eng);
 	if (ret)
 		goto err_pk;
+	ret = aoff_sha512_init(eng);
+	if (ret)
+		goto err_rsa;
+	ret = aoff_aead_init(eng);
+	if (ret)
+		goto err_sha512;
 	return eng;
 
+err_sha512:
+	aoff_sha512_exit(eng);
+err_rsa:
+	aoff_rsa_exit(eng);
 err_pk:
 	aoff_pk_exit(eng);
 err_aes:
@@ -126,6 +136,8 @@ void aoff_engine_free(struct aoff_engine *eng)
 {
 	if (!eng)
 		return;
+	aoff_aead_exit(eng);
+	aoff_sha512_exit(eng);
 	aoff_rsa_exit(eng);
 	aoff_pk_exit(eng);
 	aoff_aes_exit(eng);

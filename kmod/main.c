@@ -95,6 +95,7 @@ MODULE_AUTHOR("asyncoff developers");
 MODULE_LICENSE("GPL");
 /*
  * The crypto templates the engines use, for modprobe (see op_aes.c), and
- * the DRBG behind ecc_gen_privkey() (a module on Debian's 6.1).
+ * the DRBG behind ecc_gen_privkey() (a module on Debian's 6.1); the AEAD
+ * and SHA-512 ones (modules on 6.1, most on 6.12; see op_aead.c).
  */
-MODULE_SOFTDEP("pre: ctr drbg");
+MODULE_SOFTDEP("pre: ctr drbg gcm ghash-generic chacha20poly1305 sha512_generic");

@@ -67,7 +67,9 @@ struct fz {
  * (a random opcode can be a valid hash or cipher request; it never writes
  * more than the data area) or a validation error.  -ENODATA is a MIDDLE
  * or LAST partial hash on an empty slot; -EKEYREJECTED, -EBADMSG and
- * -ERANGE are a public-key operation refusing its random key or operand.
+ * -ERANGE are a public-key operation refusing its random key or operand;
+ * -EBADMSG is also an AEAD tag mismatch and -EMSGSIZE an AEAD text or AAD
+ * over its bound.
  */
 static int res_ok(int32_t res, uint64_t data_bytes)
 {
@@ -75,7 +77,7 @@ static int res_ok(int32_t res, uint64_t data_bytes)
 		return (uint64_t)res <= data_bytes;
 	return res == -EINVAL || res == -EOPNOTSUPP || res == -EFAULT ||
 	       res == -ENODATA || res == -EKEYREJECTED || res == -EBADMSG ||
-	       res == -ERANGE;
+	       res == -ERANGE || res == -EMSGSIZE;
 }
 
 static int fz_open(struct fz *f)
