@@ -19,6 +19,7 @@
 #include <openssl/params.h>
 
 #include "prov.h"
+#include "pk.h"
 
 #define AOFF_PROPS		"provider=asyncoff"
 
@@ -66,6 +67,8 @@ static const OSSL_ALGORITHM *aoff_query(void *provctx, int op, int *no_cache)
 		return aoff_macs;
 	case OSSL_OP_CIPHER:
 		return aoff_ciphers;
+	case OSSL_OP_KEYMGMT:
+		return aoff_pk_keymgmt;
 	}
 	return NULL;
 }
@@ -118,6 +121,7 @@ static void aoff_teardown(void *provctx)
 	/* The last instance takes the process-wide state with it. */
 	if (__atomic_sub_fetch(&aoff_instances, 1, __ATOMIC_ACQ_REL) == 0) {
 		aoff_hmac_cleanup();
+		aoff_pk_sw_cleanup();
 		aoff_sw_cleanup();
 	}
 	OPENSSL_free(provctx);
