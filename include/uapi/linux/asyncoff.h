@@ -168,6 +168,121 @@
  *   multiple of 16 (-EINVAL).
  * AOFF_OP_AES_CTR_ENCRYPT, AOFF_OP_AES_CTR_DECRYPT: any in_len; the two
  *   are the same transformation (both opcodes exist for clarity).
+ *
+ * Public-key operations (AOFF_OP_RSA_PRIVATE .. AOFF_OP_X25519_DERIVE).
+ * They are the device's "public-key" operation class: the model gives
+ * them their own service time and statistics (sysfs pk_latency_ns,
+ * pk_busy_ns, pk_submitted, ...; Documentation/driver/sysfs-asyncoff).
+ * Rules common to all of them:
+ *   - Key material travels with each request, in the data area, as AES
+ *     keys do: the key at pk.key_off (pk.key_len bytes) and, where an
+ *     operation has a second operand (a peer's public key, a
+ *     signature), that operand at pk.aux_off (pk.aux_len bytes).  Where
+ *     an operation has no such operand, pk.aux_off and pk.aux_len must
+ *     be 0 (-EINVAL); pk.key_off and pk.key_len likewise where it takes
+ *     no key.  The driver keeps no key past the request: it copies what
+ *     it needs into its own buffers and wipes them (memzero_explicit,
+ *     kfree_sensitive) before the CQE is posted.
+ *   - Every integer is big-endian and fixed-width (leading zeros kept),
+ *     except X25519's, which are little-endian as RFC 7748 says.
+ *   - Every input (in, pk.key, pk.aux) is read before the output is
+ *     written, so the ranges may overlap in any way.
+ *   - The output must have room for the whole result: out_len smaller
+ *     than the size given for the operation is -EINVAL (checked before
+ *     anything runs; for RSA the size is the modulus' byte length,
+ *     known once the key is parsed, and the check happens then).
+ *   - Errors of the operations themselves:
+ *       -EINVAL        a length, op_flags (curve) or unused field is wrong
+ *                      (the sizes are exact where given as "==");
+ *       -EKEYREJECTED  the key at pk.key is not acceptable: DER that does
+ *                      not parse, an RSA modulus not of 2048, 3072 or 4096
+ *                      bits, an inconsistent RSA key (see below), an EC
+ *                      private scalar outside [1, n - 1], an EC public
+ *                      point that is not valid on the curve, an all-zero
+ *                      X25519 private key;
+ *       -EBADMSG       the operand at pk.aux is rejected: an EC peer point
+ *                      not valid on the curve (a coordinate >= p, not on
+ *                      the curve, or the point at infinity, encoded as
+ *                      all zeros), an X25519 peer whose shared secret is
+ *                      all zeros (a small-order point), or an ECDSA
+ *                      signature that does not verify (r or s outside
+ *                      [1, n - 1] included);
+ *       -ERANGE        the RSA input as an integer is not below n;
+ *       -ENOMEM        the kernel could not allocate its working memory.
+ *     A failed public-key request writes nothing at out_off.
+ *
+ * RSA (RFC 8017), raw: padding (PKCS#1 v1.5, PSS, OAEP) is the caller's.
+ * Moduli of exactly 2048, 3072 or 4096 bits only (n's top bit in the
+ * first byte of its k = 256, 384 or 512 bytes); others, smaller ones
+ * included, are -EKEYREJECTED.  op_flags must be 0 and pk.aux unused.
+ * pk.key_len is 1 .. AOFF_RSA_KEY_MAX (else -EINVAL).  The input, in_len
+ * == k bytes (else -EINVAL), is an integer < n (else -ERANGE); the result,
+ * k bytes with leading zeros, is written at out_off (out_len >= k, res =
+ * k).  Computed by the kernel's "rsa" akcipher (crypto/rsa.c, MPI
+ * arithmetic, mpi_powm); see Documentation/driver/asyncoff.md for its
+ * timing properties: the device does not blind, so a caller that needs
+ * blinding blinds the input and unblinds the output itself.
+ *
+ * AOFF_OP_RSA_PRIVATE: m = c^d mod n through the CRT (m1 = c^dP mod p,
+ *   m2 = c^dQ mod q, h = qInv (m1 - m2) mod p, m = m2 + h q).  pk.key is
+ *   a DER RSAPrivateKey (RFC 8017 A.1.2, two primes: version 0, n, e, d,
+ *   p, q, dP, dQ, qInv), what OpenSSL's i2d_RSAPrivateKey() writes.
+ *   The key must be consistent, else -EKEYREJECTED: e odd, 3 <= e < n;
+ *   0 < d < n; p and q odd, > 1, and p * q == n; 0 < dP < p, 0 < dQ < q,
+ *   0 < qInv < p.  (e and d are checked but unused by the CRT.)
+ * AOFF_OP_RSA_PUBLIC: c = m^e mod n.  pk.key is a DER RSAPublicKey
+ *   (RFC 8017 A.1.1: n, e), what i2d_RSAPublicKey() writes; e must be
+ *   odd with 3 <= e < n (else -EKEYREJECTED).
+ *
+ * NIST curves P-256 and P-384 (FIPS 186-4, SEC 1).  op_flags is the
+ * curve: AOFF_EC_P256 or AOFF_EC_P384 (anything else -EINVAL).  Let cb
+ * be the curve's size in bytes, AOFF_EC_P256_BYTES (32) or
+ * AOFF_EC_P384_BYTES (48), and n the group order.  A private key is the
+ * scalar d, cb bytes.  A public key is the affine point X || Y, 2 * cb
+ * bytes (no 0x04 prefix, no compressed form).  The ops run on crypto/ecc.c
+ * (ecc.ko on Debian's 6.1, built in on 6.12).
+ *
+ * AOFF_OP_ECDSA_SIGN: signs the digest at in_off, in_len 1 ..
+ *   AOFF_ECDSA_DIGEST_MAX bytes (else -EINVAL), with d at pk.key
+ *   (pk.key_len == cb, else -EINVAL; 1 <= d < n, else -EKEYREJECTED).
+ *   As FIPS 186-4 6.4 says, the leftmost min(in_len, cb) bytes of the
+ *   digest are the integer signed.  The per-signature nonce k comes from
+ *   the kernel's RNG (ecc_gen_privkey(), FIPS 186-4 B.4.2); a k giving r
+ *   = 0 or s = 0 is replaced.  Writes r || s, each cb bytes (out_len >=
+ *   2 * cb; res = 2 * cb).
+ * AOFF_OP_ECDSA_VERIFY: verifies the signature r || s at pk.aux
+ *   (pk.aux_len == 2 * cb) over the digest at in_off (as for SIGN) with
+ *   the public key at pk.key (pk.key_len == 2 * cb; a point not valid on
+ *   the curve: -EKEYREJECTED).  Writes nothing (out_off and out_len must
+ *   be 0).  res = 0: the signature is valid; -EBADMSG: it is not.
+ * AOFF_OP_ECDH_KEYGEN: a key pair, for ECDH or ECDSA alike.  With
+ *   pk.key_len == 0 the private key d is drawn from the kernel's RNG
+ *   (ecc_gen_privkey()); with pk.key_len == cb, d is read at pk.key
+ *   (1 <= d < n, else -EKEYREJECTED): the public key of an imported
+ *   private key.  Any other pk.key_len: -EINVAL.  Writes d || X || Y
+ *   (out_len >= 3 * cb; res = 3 * cb).  in_len must be 0.
+ * AOFF_OP_ECDH_DERIVE: the shared secret, the X coordinate of d * P
+ *   (SP 800-56A ECC CDH with cofactor 1), with d at pk.key (pk.key_len
+ *   == cb; 1 <= d < n, else -EKEYREJECTED) and the peer's public point
+ *   P at pk.aux (pk.aux_len == 2 * cb).  P is validated first (SP
+ *   800-56A 5.6.2.3.4: not the point at infinity, coordinates < p, on
+ *   the curve; the curves' cofactor is 1): else -EBADMSG.  Writes cb
+ *   bytes (out_len >= cb; res = cb).  in_len must be 0.
+ *
+ * X25519 (RFC 7748), from the kernel's lib/crypto curve25519 (as
+ * WireGuard uses it).  Keys and u-coordinates are AOFF_X25519_BYTES (32)
+ * little-endian bytes; the private key is clamped by the computation
+ * (RFC 7748 5), never in memory.  op_flags must be 0; in_len must be 0.
+ *
+ * AOFF_OP_X25519_KEYGEN: with pk.key_len == 0 the private key is 32
+ *   random bytes from the kernel's RNG, clamped; with pk.key_len == 32
+ *   it is read at pk.key (all zeros: -EKEYREJECTED).  Any other
+ *   pk.key_len: -EINVAL.  Writes private || public (out_len >= 64; res =
+ *   64); an imported private key is written back unchanged.
+ * AOFF_OP_X25519_DERIVE: X25519(private at pk.key, peer's u at pk.aux),
+ *   pk.key_len == pk.aux_len == 32.  An all-zero result (the peer's u is
+ *   of small order) is -EBADMSG (RFC 7748 6.1).  Writes 32 bytes
+ *   (out_len >= 32; res = 32).
  */
 enum {
 	AOFF_OP_NOP		= 0,
@@ -180,6 +295,14 @@ enum {
 	AOFF_OP_AES_CBC_DECRYPT	= 7,
 	AOFF_OP_AES_CTR_ENCRYPT	= 8,
 	AOFF_OP_AES_CTR_DECRYPT	= 9,
+	AOFF_OP_RSA_PRIVATE	= 10,
+	AOFF_OP_RSA_PUBLIC	= 11,
+	AOFF_OP_ECDSA_SIGN	= 12,
+	AOFF_OP_ECDSA_VERIFY	= 13,
+	AOFF_OP_ECDH_KEYGEN	= 14,
+	AOFF_OP_ECDH_DERIVE	= 15,
+	AOFF_OP_X25519_KEYGEN	= 16,
+	AOFF_OP_X25519_DERIVE	= 17,
 
 	AOFF_OP_LAST,		/* number of opcodes this header knows */
 };
@@ -188,6 +311,15 @@ enum {
 #define AOFF_SHA256_BLOCK_SIZE	64
 #define AOFF_AES_BLOCK_SIZE	16
 #define AOFF_HMAC_KEY_MAX	4096	/* longest HMAC key, bytes */
+
+/* Public-key operations (see above). */
+#define AOFF_RSA_KEY_MAX	8192	/* longest DER RSA key, bytes */
+#define AOFF_EC_P256		1	/* op_flags: the curve P-256 */
+#define AOFF_EC_P384		2	/* op_flags: the curve P-384 */
+#define AOFF_EC_P256_BYTES	32
+#define AOFF_EC_P384_BYTES	48
+#define AOFF_ECDSA_DIGEST_MAX	64	/* longest digest signed */
+#define AOFF_X25519_BYTES	32
 
 /*
  * struct aoff_sqe - submission queue entry (64 bytes)
@@ -221,6 +353,10 @@ enum {
  * @hash:	for hash operations: the HMAC key at @key_off (@key_len
  *		bytes; both 0 for plain SHA-256), the context's hash slot
  *		@state_slot for partial hashing (0 otherwise); @resv 0.
+ * @pk:		for public-key operations: the key at @key_off (@key_len
+ *		bytes) and the second operand (peer's public key,
+ *		signature) at @aux_off (@aux_len bytes), in the data area;
+ *		each opcode says which it uses (the others must be 0).
  * @op_resv:	the union as raw words; all 0 for an opcode that uses none.
  */
 struct aoff_sqe {
@@ -246,6 +382,12 @@ struct aoff_sqe {
 			__u32	state_slot;
 			__u64	resv;
 		} hash;
+		struct {
+			__u64	key_off;
+			__u32	key_len;
+			__u32	aux_len;
+			__u64	aux_off;
+		} pk;
 		__u64	op_resv[3];
 	};
 };
