@@ -19,6 +19,20 @@
 
 #include "prov.h"
 
+/*
+ * Reason codes of the public-key errors (err.c has their strings), apart
+ * from prov.h's so that other additions there do not collide.
+ */
+enum {
+	AOFF_R_KEY_REJECTED = 64,	/* the device refused the key */
+	AOFF_R_BAD_PEER_KEY,		/* off-curve / small-order peer */
+	AOFF_R_RSA_INPUT,		/* RSA input not below n */
+	AOFF_R_BAD_RESULT,		/* a device result did not check */
+	AOFF_R_UNSUPPORTED_PADDING,
+	AOFF_R_BAD_SIGNATURE_LENGTH,
+	AOFF_R_DATA_TOO_LARGE,
+};
+
 enum aoff_pk_type {
 	AOFF_PK_RSA,
 	AOFF_PK_EC,
@@ -33,7 +47,6 @@ enum aoff_pk_curve {
 };
 
 #define AOFF_EC_MAX_BYTES	48	/* P-384 field and order */
-#define AOFF_X25519_BYTES	32
 #define AOFF_RSA_MAX_BYTES	512	/* RSA-4096 */
 
 struct aoff_pkey {
@@ -49,6 +62,9 @@ struct aoff_pkey {
 	/* RSA: 2-prime CRT key (p, q, dp, dq, qinv NULL for public keys) */
 	BIGNUM *n, *e, *d, *p, *q, *dp, *dq, *qinv;
 	size_t nbytes;		/* modulus length in bytes */
+	/* The device's form: DER RSAPrivateKey / RSAPublicKey (secret) */
+	uint8_t *der_priv, *der_pub;
+	size_t der_priv_len, der_pub_len;
 	/* EC */
 	enum aoff_pk_curve curve;
 	size_t flen;		/* field (= order) length in bytes */
@@ -87,6 +103,95 @@ int aoff_pk_gen_set_template(void *genctx, void *templ);
 const OSSL_PARAM *aoff_pk_gen_settable_params(enum aoff_pk_type type);
 void *aoff_pk_gen(void *genctx, OSSL_CALLBACK *cb, void *cbarg);
 void aoff_pk_gen_cleanup(void *genctx);
+
+/*
+ * pk_sig.c: a signature context, RSA or ECDSA.  The digest of DigestSign
+ * and DigestVerify is the default provider's (pk_sw.c) in @mdctx.
+ */
+struct aoff_sig {
+	enum aoff_pk_type type;
+	struct aoff_pkey *k;
+	int sign;		/* 1 sign, 0 verify */
+	EVP_MD *md;		/* NULL: sign the data as it is */
+	int mdnid;
+	size_t mdsize;
+	EVP_MD_CTX *mdctx;	/* DigestSign/DigestVerify */
+	/* RSA */
+	int pad;		/* RSA_PKCS1_PADDING, RSA_PKCS1_PSS_PADDING */
+	EVP_MD *mgf1;		/* NULL: md */
+	int saltlen;		/* bytes, or RSA_PSS_SALTLEN_* */
+};
+void *aoff_sig_newctx(enum aoff_pk_type type);
+/* The sign/verify of a digest (or raw data), per algorithm. */
+int aoff_rsa_sig_sign(struct aoff_sig *s, uint8_t *sig, size_t *siglen,
+		      size_t sigsize, const uint8_t *tbs, size_t tbslen);
+int aoff_rsa_sig_verify(struct aoff_sig *s, const uint8_t *sig,
+			size_t siglen, const uint8_t *tbs, size_t tbslen);
+int aoff_ecdsa_sig_sign(struct aoff_sig *s, uint8_t *sig, size_t *siglen,
+			size_t sigsize, const uint8_t *tbs, size_t tbslen);
+int aoff_ecdsa_sig_verify(struct aoff_sig *s, const uint8_t *sig,
+			  size_t siglen, const uint8_t *tbs, size_t tbslen);
+/* The shared entries of both signature tables. */
+#define AOFF_SIG_COMMON_FUNCTIONS \
+	{ OSSL_FUNC_SIGNATURE_FREECTX, (void (*)(void))aoff_sig_freectx }, \
+	{ OSSL_FUNC_SIGNATURE_DUPCTX, (void (*)(void))aoff_sig_dupctx }, \
+	{ OSSL_FUNC_SIGNATURE_SIGN_INIT, (void (*)(void))aoff_sig_sign_init }, \
+	{ OSSL_FUNC_SIGNATURE_SIGN, (void (*)(void))aoff_sig_sign }, \
+	{ OSSL_FUNC_SIGNATURE_VERIFY_INIT, \
+	  (void (*)(void))aoff_sig_verify_init }, \
+	{ OSSL_FUNC_SIGNATURE_VERIFY, (void (*)(void))aoff_sig_verify }, \
+	{ OSSL_FUNC_SIGNATURE_DIGEST_SIGN_INIT, \
+	  (void (*)(void))aoff_sig_digest_sign_init }, \
+	{ OSSL_FUNC_SIGNATURE_DIGEST_SIGN_UPDATE, \
+	  (void (*)(void))aoff_sig_digest_update }, \
+	{ OSSL_FUNC_SIGNATURE_DIGEST_SIGN_FINAL, \
+	  (void (*)(void))aoff_sig_digest_sign_final }, \
+	{ OSSL_FUNC_SIGNATURE_DIGEST_VERIFY_INIT, \
+	  (void (*)(void))aoff_sig_digest_verify_init }, \
+	{ OSSL_FUNC_SIGNATURE_DIGEST_VERIFY_UPDATE, \
+	  (void (*)(void))aoff_sig_digest_update }, \
+	{ OSSL_FUNC_SIGNATURE_DIGEST_VERIFY_FINAL, \
+	  (void (*)(void))aoff_sig_digest_verify_final }, \
+	{ OSSL_FUNC_SIGNATURE_GET_CTX_PARAMS, \
+	  (void (*)(void))aoff_sig_get_ctx_params }, \
+	{ OSSL_FUNC_SIGNATURE_GETTABLE_CTX_PARAMS, \
+	  (void (*)(void))aoff_sig_gettable_ctx_params }, \
+	{ OSSL_FUNC_SIGNATURE_SET_CTX_PARAMS, \
+	  (void (*)(void))aoff_sig_set_ctx_params }, \
+	{ OSSL_FUNC_SIGNATURE_SETTABLE_CTX_PARAMS, \
+	  (void (*)(void))aoff_sig_settable_ctx_params }
+void aoff_sig_freectx(void *vctx);
+void *aoff_sig_dupctx(void *vctx);
+int aoff_sig_sign_init(void *vctx, void *key, const OSSL_PARAM params[]);
+int aoff_sig_verify_init(void *vctx, void *key, const OSSL_PARAM params[]);
+int aoff_sig_sign(void *vctx, unsigned char *sig, size_t *siglen,
+		  size_t sigsize, const unsigned char *tbs, size_t tbslen);
+int aoff_sig_verify(void *vctx, const unsigned char *sig, size_t siglen,
+		    const unsigned char *tbs, size_t tbslen);
+int aoff_sig_digest_sign_init(void *vctx, const char *mdname, void *key,
+			      const OSSL_PARAM params[]);
+int aoff_sig_digest_verify_init(void *vctx, const char *mdname, void *key,
+				const OSSL_PARAM params[]);
+int aoff_sig_digest_update(void *vctx, const unsigned char *data,
+			   size_t len);
+int aoff_sig_digest_sign_final(void *vctx, unsigned char *sig,
+			       size_t *siglen, size_t sigsize);
+int aoff_sig_digest_verify_final(void *vctx, const unsigned char *sig,
+				 size_t siglen);
+int aoff_sig_get_ctx_params(void *vctx, OSSL_PARAM params[]);
+const OSSL_PARAM *aoff_sig_gettable_ctx_params(void *vctx, void *provctx);
+int aoff_sig_set_ctx_params(void *vctx, const OSSL_PARAM params[]);
+const OSSL_PARAM *aoff_sig_settable_ctx_params(void *vctx, void *provctx);
+
+/*
+ * pk_rsa.c: the RSA private-key operation on the device, blinded here
+ * (the device does not blind) and its result checked with the public
+ * exponent; a public-key-only RSA of the key for libcrypto's padding
+ * functions.
+ */
+int aoff_rsa_private(const struct aoff_pkey *k, const uint8_t *in,
+		     uint8_t *out);
+struct rsa_st *aoff_rsa_pub(const struct aoff_pkey *k);
 
 /* The operations' tables. */
 extern const OSSL_DISPATCH aoff_rsa_signature_functions[];

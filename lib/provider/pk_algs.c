@@ -18,3 +18,27 @@ const OSSL_ALGORITHM aoff_pk_keymgmt[] = {
 	  "X25519 keys for the asyncoff device" },
 	{ NULL, NULL, NULL, NULL }
 };
+
+const OSSL_ALGORITHM aoff_pk_signature[] = {
+	{ "RSA:rsaEncryption:1.2.840.113549.1.1.1", AOFF_PROPS,
+	  aoff_rsa_signature_functions,
+	  "RSA PKCS#1 v1.5 and PSS signatures on the asyncoff device" },
+	{ "ECDSA", AOFF_PROPS, aoff_ecdsa_signature_functions,
+	  "ECDSA on P-256 and P-384 on the asyncoff device" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+const OSSL_ALGORITHM aoff_pk_asym_cipher[] = {
+	{ "RSA:rsaEncryption:1.2.840.113549.1.1.1", AOFF_PROPS,
+	  aoff_rsa_asym_cipher_functions,
+	  "RSA PKCS#1 v1.5 and OAEP encryption on the asyncoff device" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+const OSSL_ALGORITHM aoff_pk_keyexch[] = {
+	{ "ECDH", AOFF_PROPS, aoff_ecdh_keyexch_functions,
+	  "ECDH on P-256 and P-384 on the asyncoff device" },
+	{ "X25519:1.3.101.110", AOFF_PROPS, aoff_x25519_keyexch_functions,
+	  "X25519 on the asyncoff device" },
+	{ NULL, NULL, NULL, NULL }
+};

@@ -19,6 +19,7 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
+#include <openssl/encoder.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
 #include <openssl/params.h>
@@ -58,6 +59,10 @@ static void pkey_clear(struct aoff_pkey *k)
 	BN_clear_free(k->dq);
 	BN_clear_free(k->qinv);
 	k->n = k->e = k->d = k->p = k->q = k->dp = k->dq = k->qinv = NULL;
+	OPENSSL_clear_free(k->der_priv, k->der_priv_len);
+	OPENSSL_free(k->der_pub);
+	k->der_priv = k->der_pub = NULL;
+	k->der_priv_len = k->der_pub_len = 0;
 	OPENSSL_cleanse(k->priv, sizeof(k->priv));
 	memset(k->pub, 0, sizeof(k->pub));
 	EVP_PKEY_free(k->pk);
@@ -131,6 +136,20 @@ static BIGNUM *pkey_bn(EVP_PKEY *pk, const char *name)
 	return bn;
 }
 
+/* The key as DER of OpenSSL's own encoder ("type-specific": PKCS#1). */
+static int pkey_der(EVP_PKEY *pk, int selection, uint8_t **der, size_t *len)
+{
+	OSSL_ENCODER_CTX *ec;
+	int ret;
+
+	ec = OSSL_ENCODER_CTX_new_for_pkey(pk, selection, "DER",
+					   "type-specific", NULL);
+	ret = ec && OSSL_ENCODER_CTX_get_num_encoders(ec) > 0 &&
+	      OSSL_ENCODER_to_data(ec, der, len) == 1;
+	OSSL_ENCODER_CTX_free(ec);
+	return ret;
+}
+
 static void pkey_sync_rsa(struct aoff_pkey *k)
 {
 	BIGNUM *extra;
@@ -165,6 +184,13 @@ static void pkey_sync_rsa(struct aoff_pkey *k)
 	else
 		k->nodev = NULL;
 	BN_clear_free(extra);
+	if (k->nodev)
+		return;
+	if (!pkey_der(k->pk, EVP_PKEY_PUBLIC_KEY, &k->der_pub,
+		      &k->der_pub_len) ||
+	    (k->d && !pkey_der(k->pk, EVP_PKEY_KEYPAIR, &k->der_priv,
+			       &k->der_priv_len)))
+		k->nodev = "the RSA key could not be encoded for the device";
 }
 
 static enum aoff_pk_curve pkey_curve(EVP_PKEY *pk)

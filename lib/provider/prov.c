@@ -69,6 +69,12 @@ static const OSSL_ALGORITHM *aoff_query(void *provctx, int op, int *no_cache)
 		return aoff_ciphers;
 	case OSSL_OP_KEYMGMT:
 		return aoff_pk_keymgmt;
+	case OSSL_OP_SIGNATURE:
+		return aoff_pk_signature;
+	case OSSL_OP_ASYM_CIPHER:
+		return aoff_pk_asym_cipher;
+	case OSSL_OP_KEYEXCH:
+		return aoff_pk_keyexch;
 	}
 	return NULL;
 }
