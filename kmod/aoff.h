@@ -62,10 +62,23 @@ extern unsigned long aoff_max_dev_bytes;
 extern unsigned int aoff_max_contexts;
 extern unsigned int aoff_nr_engines;
 
+/*
+ * Operation classes of the model: each has its own service time and
+ * statistics.  An op says its class in the op table (ops.c); SYM is the
+ * default (hashes, ciphers, AEAD), PK the public-key operations.
+ */
+enum aoff_op_class {
+	AOFF_CLASS_SYM = 0,
+	AOFF_CLASS_PK = 1,
+	AOFF_CLASS_NR
+};
+
 /* Model parameters of a device (sysfs); read with READ_ONCE. */
 struct aoff_params {
 	u64 latency_ns;		/* base service time per request */
 	u64 ns_per_kib;		/* engine time per KiB of input */
+	u64 pk_latency_ns;	/* base service time of a public-key request */
+	u64 pk_busy_ns;		/* engine time per public-key request */
 	u32 coalesce_frames;	/* CQEs per interrupt, 1 = no coalescing */
 	u32 coalesce_usecs;	/* longest a CQE waits for its interrupt */
 	u32 fail_every;		/* fail every Nth request, 0 = off */
@@ -88,6 +101,10 @@ struct aoff_stats {
 	atomic64_t sq_wakeups;	/* doorbells that restarted SQ watching */
 	atomic64_t sq_poll_calls; /* poll() calls that consumed SQEs */
 	atomic64_t sq_poll_ns;	/* time the poller's passes took */
+	/* The same three counts per operation class (enum aoff_op_class). */
+	atomic64_t class_submitted[AOFF_CLASS_NR];
+	atomic64_t class_completed[AOFF_CLASS_NR];
+	atomic64_t class_errors[AOFF_CLASS_NR];
 };
 
 struct aoff_device {
@@ -99,7 +116,8 @@ struct aoff_device {
 	struct mutex cfg_lock;		/* engine count changes, reset */
 	unsigned int nr_engines;	/* in use; engines[] has that many */
 	struct aoff_engine *engines[AOFF_MAX_ENGINES];
-	atomic_t engine_rr;		/* round-robin engine choice */
+	atomic_t engine_rr;		/* where the search for an idle engine starts */
+	wait_queue_head_t engine_wait;	/* work items waiting for an idle engine */
 
 	struct aoff_params params;
 	u64 stall_until;		/* ktime ns; engines idle until then */
@@ -159,6 +177,8 @@ struct aoff_req {
 	struct aoff_ctx *ctx;
 	struct aoff_sqe sqe;		/* the one kernel copy, validated */
 	s32 res;			/* result, or a prep error to report in order */
+	u8 op_class;			/* enum aoff_op_class, set at submission */
+	bool live;			/* consumed, CQE not posted (under cq_lock) */
 	u64 submit_ns;			/* ktime of submission, 0 if not traced */
 	struct hrtimer timer;		/* end of the modelled service time */
 };
@@ -273,6 +293,7 @@ void aoff_engine_req_init(struct aoff_req *req);
 void aoff_engine_queue(struct aoff_ctx *ctx, struct list_head *reqs);
 void aoff_engine_ctx_cancel(struct aoff_ctx *ctx);
 void aoff_engine_ctx_stop(struct aoff_ctx *ctx);
+void aoff_engine_put(struct aoff_device *dev, struct aoff_engine *eng);
 
 /* irq.c */
 void aoff_irq_ctx_init(struct aoff_ctx *ctx);
@@ -289,5 +310,6 @@ bool aoff_op_in_order(struct aoff_ctx *ctx, struct aoff_req *req);
 s32 aoff_op_issue(struct aoff_engine *eng, struct aoff_req *req);
 void aoff_op_abort(struct aoff_req *req);
 void aoff_ops_bitmap(u64 *bits, unsigned int words);
+unsigned int aoff_op_class(unsigned int opcode);
 
 #endif /* AOFF_H */

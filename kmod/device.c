@@ -60,6 +60,7 @@ static int aoff_device_init(struct aoff_device *dev, unsigned int index)
 	dev->index = index;
 	spin_lock_init(&dev->lock);
 	mutex_init(&dev->cfg_lock);
+	init_waitqueue_head(&dev->engine_wait);
 	mutex_init(&dev->ctx_lock);
 	INIT_LIST_HEAD(&dev->ctxs);
 	snprintf(dev->name, sizeof(dev->name), AOFF_DEV_PREFIX "%u", index);

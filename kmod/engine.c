@@ -48,6 +48,17 @@
  *     injection) works the same way: engines take nothing until
  *     stall_until.
  *
+ * Engine choice.  A work item takes whichever engine is idle (trylock
+ * over all of them from a rotating start; see aoff_engine_get()), so one
+ * long request (a public-key operation computes for real on its engine:
+ * RSA-4096 takes a good part of a second under TCG) never holds up a
+ * context that an idle engine could serve.
+ *
+ * Operation classes.  A public-key request (AOFF_CLASS_PK) occupies its
+ * engine for pk_busy_ns instead of the per-byte time and spends
+ * pk_latency_ns in the pipeline instead of latency_ns (sysfs), so the
+ * model is slow at public-key work the way real hardware is.
+ *
  * Cancellation (reset, release) sets ctx->cancel under queue_lock: queued
  * requests are completed with -ECANCELED at once, a request an engine is
  * finishing sees the flag when it would arm its timer, and armed timers
@@ -89,8 +100,18 @@ struct aoff_engine *aoff_engine_alloc(unsigned int id)
 	ret = aoff_aes_init(eng);
 	if (ret)
 		goto err_hmac;
+	ret = aoff_pk_init(eng);
+	if (ret)
+		goto err_aes;
+	ret = aoff_rsa_init(eng);
+	if (ret)
+		goto err_pk;
 	return eng;
 
+err_pk:
+	aoff_pk_exit(eng);
+err_aes:
+	aoff_aes_exit(eng);
 err_hmac:
 	aoff_hmac_exit(eng);
 err_sha256:
@@ -105,6 +126,8 @@ void aoff_engine_free(struct aoff_engine *eng)
 {
 	if (!eng)
 		return;
+	aoff_rsa_exit(eng);
+	aoff_pk_exit(eng);
 	aoff_aes_exit(eng);
 	aoff_hmac_exit(eng);
 	aoff_sha256_exit(eng);
@@ -172,8 +195,10 @@ static void aoff_engine_finish(struct aoff_req *req, u64 deadline, u64 now)
 static void aoff_engine_serve(struct aoff_device *dev, struct aoff_engine *eng,
 			      struct aoff_req *req)
 {
+	bool pk = req->op_class == AOFF_CLASS_PK;
 	u64 npk = READ_ONCE(dev->params.ns_per_kib);
-	u64 latency = READ_ONCE(dev->params.latency_ns);
+	u64 latency = pk ? READ_ONCE(dev->params.pk_latency_ns) :
+			   READ_ONCE(dev->params.latency_ns);
 	u64 now, start, xfer;
 
 	/* A prep error kept for ordering (aoff_op_in_order) skips the op. */
@@ -186,12 +211,58 @@ static void aoff_engine_serve(struct aoff_device *dev, struct aoff_engine *eng,
 	start = max3(now, eng->busy_until, READ_ONCE(dev->stall_until));
 	/* Failed: nothing was read, no engine time (see the top comment). */
 	xfer = 0;
-	if (req->res >= 0)
+	if (req->res >= 0 && pk)
+		xfer = min_t(u64, READ_ONCE(dev->params.pk_busy_ns),
+			     AOFF_ENGINE_XFER_MAX_NS);
+	else if (req->res >= 0)
 		xfer = min_t(u64, ((u64)req->sqe.in_len * npk) >> 10,
 			     AOFF_ENGINE_XFER_MAX_NS);
 	eng->busy_until = start + xfer;
 	trace_aoff_req_start(req, eng->id, start);
 	aoff_engine_finish(req, start + xfer + latency, now);
+}
+
+/*
+ * An idle engine, locked, or NULL when every engine is busy.  The search
+ * starts at a rotating index so that the engines share the load.
+ */
+static struct aoff_engine *aoff_engine_try_get(struct aoff_device *dev)
+{
+	unsigned int i, nr, first;
+	struct aoff_engine *eng;
+
+	/* Pairs with the release that publishes a new engine count. */
+	nr = smp_load_acquire(&dev->nr_engines);
+	first = (unsigned int)atomic_inc_return(&dev->engine_rr);
+	for (i = 0; i < nr; i++) {
+		eng = dev->engines[(first + i) % nr];
+		if (mutex_trylock(&eng->lock))
+			return eng;
+	}
+	return NULL;
+}
+
+/*
+ * Takes an idle engine, waiting for one if all are busy.  A work item
+ * never queues behind one busy engine while another is idle: a long
+ * operation (RSA-4096) holds only its own engine.  With max_active equal
+ * to the engine count a running work item nearly always finds an engine
+ * at once; the wait covers the rest (a reset or an engine-count change
+ * holding one).
+ */
+static struct aoff_engine *aoff_engine_get(struct aoff_device *dev)
+{
+	struct aoff_engine *eng;
+
+	wait_event(dev->engine_wait, (eng = aoff_engine_try_get(dev)));
+	return eng;
+}
+
+/* Pairs with aoff_engine_get(): a waiter retries after every release. */
+void aoff_engine_put(struct aoff_device *dev, struct aoff_engine *eng)
+{
+	mutex_unlock(&eng->lock);
+	wake_up(&dev->engine_wait);
 }
 
 static void aoff_engine_work(struct work_struct *work)
@@ -201,14 +272,10 @@ static void aoff_engine_work(struct work_struct *work)
 	struct aoff_engine *eng;
 	struct aoff_req *req;
 	u64 ready, now, kick_at = 0;
-	unsigned int n, nr;
+	unsigned int n;
 	bool more;
 
-	/* Pairs with the release that publishes a new engine count. */
-	nr = smp_load_acquire(&dev->nr_engines);
-	eng = dev->engines[(unsigned int)atomic_inc_return(&dev->engine_rr) % nr];
-
-	mutex_lock(&eng->lock);
+	eng = aoff_engine_get(dev);
 	for (n = 0; n < AOFF_ENGINE_BATCH; n++) {
 		now = ktime_get_ns();
 		ready = max(eng->busy_until, READ_ONCE(dev->stall_until));
@@ -223,7 +290,7 @@ static void aoff_engine_work(struct work_struct *work)
 			break;
 		aoff_engine_serve(dev, eng, req);
 	}
-	mutex_unlock(&eng->lock);
+	aoff_engine_put(dev, eng);
 
 	spin_lock(&ctx->queue_lock);
 	more = !ctx->dying && !list_empty(&ctx->queue);
@@ -310,4 +377,13 @@ void aoff_engine_ctx_stop(struct aoff_ctx *ctx)
 	dropped = ctx->accepted - ctx->cq_tail;
 	atomic64_add(dropped, &ctx->dev->stats.completed);
 	atomic64_add(dropped, &ctx->dev->stats.errors);
+	for (i = 0; i < ctx->cq_entries; i++) {
+		struct aoff_req *req = &ctx->reqs[i];
+
+		if (!req->live)
+			continue;
+		req->live = false;
+		atomic64_inc(&ctx->dev->stats.class_completed[req->op_class]);
+		atomic64_inc(&ctx->dev->stats.class_errors[req->op_class]);
+	}
 }

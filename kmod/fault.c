@@ -84,7 +84,7 @@ void aoff_device_reset(struct aoff_device *dev)
 	for (i = 0; i < dev->nr_engines; i++) {
 		mutex_lock(&dev->engines[i]->lock);
 		dev->engines[i]->busy_until = 0;
-		mutex_unlock(&dev->engines[i]->lock);
+		aoff_engine_put(dev, dev->engines[i]);
 	}
 	mutex_unlock(&dev->cfg_lock);
 	atomic64_inc(&dev->stats.resets);

@@ -93,5 +93,8 @@ module_exit(aoff_exit);
 MODULE_DESCRIPTION("asyncoff: modelled asynchronous crypto offload device");
 MODULE_AUTHOR("asyncoff developers");
 MODULE_LICENSE("GPL");
-/* The crypto templates the engines use, for modprobe (see op_aes.c). */
-MODULE_SOFTDEP("pre: ctr");
+/*
+ * The crypto templates the engines use, for modprobe (see op_aes.c), and
+ * the DRBG behind ecc_gen_privkey() (a module on Debian's 6.1).
+ */
+MODULE_SOFTDEP("pre: ctr drbg");

@@ -73,6 +73,67 @@ static const struct aoff_op_def aoff_ops[AOFF_OP_LAST] = {
 		.prep		= aoff_op_aes_ctr_prep,
 		.issue		= aoff_op_aes_ctr_issue,
 	},
+	/* Public-key operations. */
+	[AOFF_OP_RSA_PRIVATE] = {
+		.name		= "rsa-private",
+		.caps		= AOFF_OPCAP_IN | AOFF_OPCAP_OUT | AOFF_OPCAP_UNION,
+		.op_class	= AOFF_CLASS_PK,
+		.prep		= aoff_op_rsa_prep,
+		.issue		= aoff_op_rsa_private_issue,
+	},
+	[AOFF_OP_RSA_PUBLIC] = {
+		.name		= "rsa-public",
+		.caps		= AOFF_OPCAP_IN | AOFF_OPCAP_OUT | AOFF_OPCAP_UNION,
+		.op_class	= AOFF_CLASS_PK,
+		.prep		= aoff_op_rsa_prep,
+		.issue		= aoff_op_rsa_public_issue,
+	},
+	[AOFF_OP_ECDSA_SIGN] = {
+		.name		= "ecdsa-sign",
+		.caps		= AOFF_OPCAP_IN | AOFF_OPCAP_OUT | AOFF_OPCAP_UNION,
+		.op_flags	= AOFF_EC_P256 | AOFF_EC_P384,
+		.op_class	= AOFF_CLASS_PK,
+		.prep		= aoff_op_ecdsa_sign_prep,
+		.issue		= aoff_op_ecdsa_sign_issue,
+	},
+	[AOFF_OP_ECDSA_VERIFY] = {
+		.name		= "ecdsa-verify",
+		.caps		= AOFF_OPCAP_IN | AOFF_OPCAP_UNION,
+		.op_flags	= AOFF_EC_P256 | AOFF_EC_P384,
+		.op_class	= AOFF_CLASS_PK,
+		.prep		= aoff_op_ecdsa_verify_prep,
+		.issue		= aoff_op_ecdsa_verify_issue,
+	},
+	[AOFF_OP_ECDH_KEYGEN] = {
+		.name		= "ecdh-keygen",
+		.caps		= AOFF_OPCAP_OUT | AOFF_OPCAP_UNION,
+		.op_flags	= AOFF_EC_P256 | AOFF_EC_P384,
+		.op_class	= AOFF_CLASS_PK,
+		.prep		= aoff_op_ecdh_keygen_prep,
+		.issue		= aoff_op_ecdh_keygen_issue,
+	},
+	[AOFF_OP_ECDH_DERIVE] = {
+		.name		= "ecdh-derive",
+		.caps		= AOFF_OPCAP_OUT | AOFF_OPCAP_UNION,
+		.op_flags	= AOFF_EC_P256 | AOFF_EC_P384,
+		.op_class	= AOFF_CLASS_PK,
+		.prep		= aoff_op_ecdh_derive_prep,
+		.issue		= aoff_op_ecdh_derive_issue,
+	},
+	[AOFF_OP_X25519_KEYGEN] = {
+		.name		= "x25519-keygen",
+		.caps		= AOFF_OPCAP_OUT | AOFF_OPCAP_UNION,
+		.op_class	= AOFF_CLASS_PK,
+		.prep		= aoff_op_x25519_keygen_prep,
+		.issue		= aoff_op_x25519_keygen_issue,
+	},
+	[AOFF_OP_X25519_DERIVE] = {
+		.name		= "x25519-derive",
+		.caps		= AOFF_OPCAP_OUT | AOFF_OPCAP_UNION,
+		.op_class	= AOFF_CLASS_PK,
+		.prep		= aoff_op_x25519_derive_prep,
+		.issue		= aoff_op_x25519_derive_issue,
+	},
 };
 
 static const struct aoff_op_def *aoff_op_get(unsigned int opcode)
@@ -156,6 +217,14 @@ void aoff_op_abort(struct aoff_req *req)
 		def->abort(req);
 }
 
+/* The model's class of @opcode; an unknown opcode counts as symmetric. */
+unsigned int aoff_op_class(unsigned int opcode)
+{
+	const struct aoff_op_def *def = aoff_op_get(opcode);
+
+	return def ? def->op_class : AOFF_CLASS_SYM;
+}
+
 void aoff_ops_bitmap(u64 *bits, unsigned int words)
 {
 	unsigned int op;
@@ -184,6 +253,7 @@ int aoff_ops_init(void)
 		const struct aoff_op_def *def = &aoff_ops[op];
 
 		if (!def->name || !def->issue || (def->caps & ~AOFF_OPCAP_ALL) ||
+		    def->op_class >= AOFF_CLASS_NR ||
 		    (!!(def->caps & AOFF_OPCAP_SLOT) != !!def->abort)) {
 			pr_err("opcode %u: bad table entry\n", op);
 			return -EINVAL;

@@ -13,6 +13,10 @@
 #include "aoff.h"
 
 struct crypto_aes_ctx;
+struct crypto_akcipher;
+struct akcipher_request;
+struct ecc_curve;
+struct ecc_point;
 struct crypto_shash;
 struct crypto_skcipher;
 struct shash_desc;
@@ -30,6 +34,48 @@ struct skcipher_request;
 #define AOFF_CHUNK		SZ_64K
 /* Pages a chunk may touch at any offset. */
 #define AOFF_CHUNK_PAGES	(AOFF_CHUNK / PAGE_SIZE + 1)
+
+/* Public-key operations (op_pk.c and the op families that use it). */
+#define AOFF_EC_DIGITS		6	/* u64 digits of P-384, the largest */
+#define AOFF_RSA_MAX_BYTES	512	/* RSA-4096 */
+
+/*
+ * struct aoff_pk_buf - an engine's copies of one public-key request's
+ * inputs, its result and its scratch values; wiped after every request.
+ */
+struct aoff_pk_buf {
+	u8 key[AOFF_RSA_KEY_MAX] __aligned(8);
+	u8 in[AOFF_RSA_MAX_BYTES] __aligned(8);
+	u8 aux[2 * AOFF_EC_P384_BYTES] __aligned(8);
+	u8 out[AOFF_RSA_MAX_BYTES] __aligned(8);
+	union {
+		struct aoff_ecdsa_sign_tmp {
+			u64 d[AOFF_EC_DIGITS], z[AOFF_EC_DIGITS];
+			u64 k[AOFF_EC_DIGITS], kinv[AOFF_EC_DIGITS];
+			u64 r[AOFF_EC_DIGITS], s[AOFF_EC_DIGITS];
+			u64 t[AOFF_EC_DIGITS], kg[2 * AOFF_EC_DIGITS];
+		} ecdsa;
+		struct aoff_ecdsa_verify_tmp {
+			u64 qx[AOFF_EC_DIGITS], qy[AOFF_EC_DIGITS];
+			u64 x[AOFF_EC_DIGITS], y[AOFF_EC_DIGITS];
+			u64 r[AOFF_EC_DIGITS], s[AOFF_EC_DIGITS];
+			u64 z[AOFF_EC_DIGITS], w[AOFF_EC_DIGITS];
+			u64 u1[AOFF_EC_DIGITS], u2[AOFF_EC_DIGITS];
+		} ecdsa_v;
+		struct {
+			u64 d[AOFF_EC_DIGITS];
+			u64 qx[AOFF_EC_DIGITS], qy[AOFF_EC_DIGITS];
+		} ecdh;
+	};
+};
+
+/* A NIST curve of the request's op_flags (op_ec.c). */
+struct aoff_ec {
+	const struct ecc_curve *curve;
+	unsigned int id;	/* ECC_CURVE_NIST_* */
+	unsigned int nd;	/* u64 digits */
+	unsigned int cb;	/* bytes of a coordinate or scalar */
+};
 
 /*
  * struct aoff_engine - one modelled engine: the crypto transforms and
@@ -55,6 +101,10 @@ struct aoff_engine {
 	struct scatterlist sg_in[AOFF_CHUNK_PAGES];
 	struct scatterlist sg_out[AOFF_CHUNK_PAGES];
 	u8 iv[16];
+	/* Public-key operations. */
+	struct aoff_pk_buf *pk;
+	struct crypto_akcipher *rsa;
+	struct akcipher_request *rsa_req;
 };
 
 /**
@@ -68,11 +118,13 @@ struct aoff_engine {
  * @issue:	runs the operation on an engine; returns the CQE result.
  * @abort:	optional; undoes what a failed request leaves behind (runs on
  *		the engine, in submission order).
+ * @op_class:	enum aoff_op_class; 0 (AOFF_CLASS_SYM) unless set.
  */
 struct aoff_op_def {
 	const char *name;
 	unsigned int caps;
 	u32 op_flags;
+	unsigned int op_class;
 	int (*prep)(struct aoff_ctx *ctx, struct aoff_req *req);
 	s32 (*issue)(struct aoff_engine *eng, struct aoff_req *req);
 	void (*abort)(struct aoff_req *req);
@@ -112,5 +164,50 @@ int aoff_op_aes_ctr_prep(struct aoff_ctx *ctx, struct aoff_req *req);
 s32 aoff_op_aes_cbc_enc_issue(struct aoff_engine *eng, struct aoff_req *req);
 s32 aoff_op_aes_cbc_dec_issue(struct aoff_engine *eng, struct aoff_req *req);
 s32 aoff_op_aes_ctr_issue(struct aoff_engine *eng, struct aoff_req *req);
+
+/* op_pk.c */
+int aoff_pk_init(struct aoff_engine *eng);
+void aoff_pk_exit(struct aoff_engine *eng);
+int aoff_pk_prep(struct aoff_ctx *ctx, struct aoff_req *req, bool key,
+		 bool aux);
+void aoff_pk_read(struct aoff_engine *eng, struct aoff_req *req);
+s32 aoff_pk_done(struct aoff_engine *eng, struct aoff_req *req, s32 res);
+
+/* op_rsa.c */
+int aoff_rsa_init(struct aoff_engine *eng);
+void aoff_rsa_exit(struct aoff_engine *eng);
+int aoff_op_rsa_prep(struct aoff_ctx *ctx, struct aoff_req *req);
+s32 aoff_op_rsa_private_issue(struct aoff_engine *eng, struct aoff_req *req);
+s32 aoff_op_rsa_public_issue(struct aoff_engine *eng, struct aoff_req *req);
+
+/* op_ec.c */
+int aoff_ec_curve(const struct aoff_sqe *sqe, struct aoff_ec *ec);
+int aoff_ec_prep(struct aoff_ctx *ctx, struct aoff_req *req,
+		 struct aoff_ec *ec);
+int aoff_ec_scalar(const struct aoff_ec *ec, const u8 *be, u64 *d);
+int aoff_ec_gen(const struct aoff_ec *ec, u64 *d);
+int aoff_ec_pub(const struct aoff_ec *ec, const u64 *d, u64 *out);
+int aoff_ec_point(const struct aoff_ec *ec, const u8 *be,
+		  struct ecc_point *pt);
+void aoff_ec_digest(const struct aoff_ec *ec, const u8 *dig, u32 len, u64 *z);
+void aoff_ec_to_be(const struct aoff_ec *ec, const u64 *v, u8 *out);
+
+/* op_ecdsa.c */
+int aoff_op_ecdsa_sign_prep(struct aoff_ctx *ctx, struct aoff_req *req);
+int aoff_op_ecdsa_verify_prep(struct aoff_ctx *ctx, struct aoff_req *req);
+s32 aoff_op_ecdsa_sign_issue(struct aoff_engine *eng, struct aoff_req *req);
+s32 aoff_op_ecdsa_verify_issue(struct aoff_engine *eng, struct aoff_req *req);
+
+/* op_ecdh.c */
+int aoff_op_ecdh_keygen_prep(struct aoff_ctx *ctx, struct aoff_req *req);
+int aoff_op_ecdh_derive_prep(struct aoff_ctx *ctx, struct aoff_req *req);
+s32 aoff_op_ecdh_keygen_issue(struct aoff_engine *eng, struct aoff_req *req);
+s32 aoff_op_ecdh_derive_issue(struct aoff_engine *eng, struct aoff_req *req);
+
+/* op_x25519.c */
+int aoff_op_x25519_keygen_prep(struct aoff_ctx *ctx, struct aoff_req *req);
+int aoff_op_x25519_derive_prep(struct aoff_ctx *ctx, struct aoff_req *req);
+s32 aoff_op_x25519_keygen_issue(struct aoff_engine *eng, struct aoff_req *req);
+s32 aoff_op_x25519_derive_issue(struct aoff_engine *eng, struct aoff_req *req);
 
 #endif /* AOFF_OPS_H */

@@ -86,14 +86,18 @@ u32 aoff_sq_ready(struct aoff_ctx *ctx)
 void aoff_req_complete(struct aoff_req *req, s32 res)
 {
 	struct aoff_ctx *ctx = req->ctx;
+	struct aoff_stats *st = &ctx->dev->stats;
 	struct aoff_cqe *cqe;
 	unsigned long flags;
 
-	if (res < 0)
-		atomic64_inc(&ctx->dev->stats.errors);
-	else
-		atomic64_add(req->sqe.in_len, &ctx->dev->stats.bytes);
-	atomic64_inc(&ctx->dev->stats.completed);
+	if (res < 0) {
+		atomic64_inc(&st->errors);
+		atomic64_inc(&st->class_errors[req->op_class]);
+	} else {
+		atomic64_add(req->sqe.in_len, &st->bytes);
+	}
+	atomic64_inc(&st->class_completed[req->op_class]);
+	atomic64_inc(&st->completed);
 	trace_aoff_req_complete(req, res);
 
 	spin_lock_irqsave(&ctx->cq_lock, flags);
@@ -104,6 +108,7 @@ void aoff_req_complete(struct aoff_req *req, s32 res)
 	WRITE_ONCE(ctx->cq_tail, ctx->cq_tail + 1);
 	/* Publish the CQE; pairs with user space's load-acquire of the tail. */
 	smp_store_release(&ctx->region.ctrl->cq_tail, ctx->cq_tail);
+	req->live = false;
 	list_add(&req->node, &ctx->free);
 	spin_unlock_irqrestore(&ctx->cq_lock, flags);
 
@@ -117,8 +122,10 @@ static struct aoff_req *aoff_req_get(struct aoff_ctx *ctx)
 	/* Admission guarantees one: in flight + pending <= cq_entries. */
 	spin_lock_irq(&ctx->cq_lock);
 	req = list_first_entry_or_null(&ctx->free, struct aoff_req, node);
-	if (req)
+	if (req) {
 		list_del(&req->node);
+		req->live = true;
+	}
 	spin_unlock_irq(&ctx->cq_lock);
 	return req;
 }
@@ -146,6 +153,8 @@ u32 aoff_sq_submit(struct aoff_ctx *ctx, u32 want)
 		 */
 		sqe = &ctx->region.sqes[(ctx->sq_head + i) & (ctx->sq_entries - 1)];
 		memcpy(&req->sqe, sqe, sizeof(req->sqe));
+		req->op_class = aoff_op_class(req->sqe.opcode);
+		atomic64_inc(&ctx->dev->stats.class_submitted[req->op_class]);
 		aoff_trace_submit(req);
 		/* Read locklessly by the interrupt model (aoff_ctx_idle). */
 		WRITE_ONCE(ctx->accepted, ctx->accepted + 1);

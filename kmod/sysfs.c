@@ -90,6 +90,22 @@ static struct aoff_param_attr aoff_attr_ns_per_kib = {
 	.max	= 100 * NSEC_PER_MSEC,
 };
 
+/* The public-key class (AOFF_CLASS_PK; engine.c). */
+static struct aoff_param_attr aoff_attr_pk_latency_ns = {
+	.dattr	= __ATTR(pk_latency_ns, 0644, aoff_param_show,
+			 aoff_param_store),
+	.off	= offsetof(struct aoff_params, pk_latency_ns),
+	.size	= sizeof_field(struct aoff_params, pk_latency_ns),
+	.max	= 10 * NSEC_PER_SEC,
+};
+
+static struct aoff_param_attr aoff_attr_pk_busy_ns = {
+	.dattr	= __ATTR(pk_busy_ns, 0644, aoff_param_show, aoff_param_store),
+	.off	= offsetof(struct aoff_params, pk_busy_ns),
+	.size	= sizeof_field(struct aoff_params, pk_busy_ns),
+	.max	= NSEC_PER_SEC,
+};
+
 static struct aoff_param_attr aoff_attr_coalesce_frames = {
 	.dattr	= __ATTR(coalesce_frames, 0644, aoff_param_show,
 			 aoff_param_store),
@@ -221,6 +237,15 @@ static struct aoff_stat_attr aoff_stat_attrs[] = {
 	AOFF_STAT_INIT(sq_poll_calls,
 		       offsetof(struct aoff_stats, sq_poll_calls)),
 	AOFF_STAT_INIT(sq_poll_ns, offsetof(struct aoff_stats, sq_poll_ns)),
+#define AOFF_CLASS_STAT(_cl, _name, _field)				\
+	AOFF_STAT_INIT(_name, offsetof(struct aoff_stats, _field[_cl]))
+	AOFF_CLASS_STAT(AOFF_CLASS_SYM, sym_submitted, class_submitted),
+	AOFF_CLASS_STAT(AOFF_CLASS_SYM, sym_completed, class_completed),
+	AOFF_CLASS_STAT(AOFF_CLASS_SYM, sym_errors, class_errors),
+	AOFF_CLASS_STAT(AOFF_CLASS_PK, pk_submitted, class_submitted),
+	AOFF_CLASS_STAT(AOFF_CLASS_PK, pk_completed, class_completed),
+	AOFF_CLASS_STAT(AOFF_CLASS_PK, pk_errors, class_errors),
+#undef AOFF_CLASS_STAT
 };
 
 static ssize_t in_flight_show(struct device *d, struct device_attribute *attr,
@@ -247,6 +272,8 @@ static struct attribute *aoff_dev_attrs[] = {
 	&dev_attr_engines.attr,
 	&aoff_attr_latency_ns.dattr.attr,
 	&aoff_attr_ns_per_kib.dattr.attr,
+	&aoff_attr_pk_latency_ns.dattr.attr,
+	&aoff_attr_pk_busy_ns.dattr.attr,
 	&aoff_attr_coalesce_frames.dattr.attr,
 	&aoff_attr_coalesce_usecs.dattr.attr,
 	&aoff_attr_fail_every.dattr.attr,
@@ -267,13 +294,19 @@ static struct attribute *aoff_dev_attrs[] = {
 	&aoff_stat_attrs[10].dattr.attr,
 	&aoff_stat_attrs[11].dattr.attr,
 	&aoff_stat_attrs[12].dattr.attr,
+	&aoff_stat_attrs[13].dattr.attr,
+	&aoff_stat_attrs[14].dattr.attr,
+	&aoff_stat_attrs[15].dattr.attr,
+	&aoff_stat_attrs[16].dattr.attr,
+	&aoff_stat_attrs[17].dattr.attr,
+	&aoff_stat_attrs[18].dattr.attr,
 	&dev_attr_in_flight.attr,
 	&dev_attr_contexts.attr,
 	NULL,
 };
 
 /* Every statistic above is listed in aoff_dev_attrs. */
-static_assert(ARRAY_SIZE(aoff_stat_attrs) == 13);
+static_assert(ARRAY_SIZE(aoff_stat_attrs) == 19);
 
 static const struct attribute_group aoff_dev_group = {
 	.attrs = aoff_dev_attrs,
