@@ -200,6 +200,10 @@ extern const OSSL_DISPATCH aoff_rsa_asym_cipher_functions[];
 extern const OSSL_DISPATCH aoff_ecdh_keyexch_functions[];
 extern const OSSL_DISPATCH aoff_x25519_keyexch_functions[];
 
+/* pk_caps.c: the TLS groups (OSSL_FUNC_PROVIDER_GET_CAPABILITIES). */
+int aoff_pk_get_capabilities(void *provctx, const char *capability,
+			     OSSL_CALLBACK *cb, void *arg);
+
 /* pk_algs.c: the algorithm tables prov.c's query returns. */
 extern const OSSL_ALGORITHM aoff_pk_keymgmt[];
 extern const OSSL_ALGORITHM aoff_pk_signature[];

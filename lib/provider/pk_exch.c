@@ -7,6 +7,10 @@
  * small order: an error naming the peer's key).  The result is the raw
  * secret, as the default provider's with no KDF: the x-coordinate at the
  * field's width for ECDH, 32 bytes for X25519.
+ *
+ * A key generated here on a curve the device lacks (libssl makes the TLS
+ * key share with whatever keymgmt it prefers, so a client offering only
+ * P-521 reaches us) derives in-process, on the default provider's ECDH.
  */
 #include <string.h>
 #include <openssl/core_names.h>
@@ -96,7 +100,7 @@ static int exch_init(void *vctx, void *key, const OSSL_PARAM params[])
 			   aoff_pkey_type_name(x ? x->type : AOFF_PK_EC));
 		return 0;
 	}
-	if (!aoff_pkey_dev_check(k, 1, "key exchange"))
+	if (!k->nodev && !aoff_pkey_dev_check(k, 1, "key exchange"))
 		return 0;
 	aoff_pkey_free(x->k);
 	x->k = aoff_pkey_ref(k);
@@ -109,7 +113,7 @@ static int exch_set_peer(void *vctx, void *peerkey)
 	struct aoff_pkey *p = peerkey;
 
 	if (!x || !p || p->type != x->type ||
-	    !aoff_pkey_dev_check(p, 0, "key exchange peer"))
+	    (!p->nodev && !aoff_pkey_dev_check(p, 0, "key exchange peer")))
 		return 0;
 	if (x->k && x->type == AOFF_PK_EC && p->curve != x->k->curve) {
 		AOFF_RAISE(AOFF_R_BAD_PEER_KEY, "ECDH: the peer's key is on "
@@ -120,6 +124,27 @@ static int exch_set_peer(void *vctx, void *peerkey)
 	aoff_pkey_free(x->peer);
 	x->peer = aoff_pkey_ref(p);
 	return 1;
+}
+
+/* The default provider's derivation, for keys the device cannot take. */
+static int exch_derive_sw(struct pk_exch *x, unsigned char *secret,
+			  size_t *secretlen, size_t outlen)
+{
+	OSSL_LIB_CTX *lc = aoff_sw_libctx();
+	EVP_PKEY_CTX *pc = NULL;
+	int ret;
+
+	if (!x->k->pk || !x->peer->pk) {
+		AOFF_RAISE(AOFF_R_NO_KEY, "key exchange: an empty key");
+		return 0;
+	}
+	*secretlen = outlen;
+	ret = lc && (pc = EVP_PKEY_CTX_new_from_pkey(lc, x->k->pk, NULL)) &&
+	      EVP_PKEY_derive_init(pc) > 0 &&
+	      EVP_PKEY_derive_set_peer(pc, x->peer->pk) > 0 &&
+	      EVP_PKEY_derive(pc, secret, secretlen) > 0;
+	EVP_PKEY_CTX_free(pc);
+	return ret;
 }
 
 static int exch_derive(void *vctx, unsigned char *secret, size_t *secretlen,
@@ -133,6 +158,8 @@ static int exch_derive(void *vctx, unsigned char *secret, size_t *secretlen,
 			   x && x->k ? "peer key" : "key");
 		return 0;
 	}
+	if (x->k->nodev || x->peer->nodev)
+		return exch_derive_sw(x, secret, secretlen, outlen);
 	len = x->k->flen;
 	if (!secret) {
 		*secretlen = len;

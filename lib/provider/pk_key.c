@@ -12,8 +12,12 @@
  *
  * A key the device cannot use (an RSA modulus other than 2048, 3072 or
  * 4096 bits, more than two primes, another curve, explicit curve
- * parameters) is still imported, so that it can be held, compared and
- * exported; an operation on it fails with an error naming why (nodev).
+ * parameters) is not imported (km_import says why), so libcrypto keeps
+ * it in its own provider.  One generated here (pk_gen.c: RSA of another
+ * size, a TLS key share on another curve) is kept in the default
+ * provider's form (nodev says why the device cannot take it): it exports,
+ * and key exchange with it runs in-process (pk_exch.c); signing with it
+ * fails, naming the cause.
  */
 #include <string.h>
 #include <openssl/core_names.h>
@@ -404,7 +408,21 @@ static int km_import(void *keydata, int selection, const OSSL_PARAM params[])
 		return 0;
 	/* EVP_PKEY_fromdata() takes a non-const array it does not change. */
 	pk = aoff_pkey_fromdata(k->type, selection, (OSSL_PARAM *)params);
-	return aoff_pkey_set(k, pk);
+	if (!aoff_pkey_set(k, pk))
+		return 0;
+	/*
+	 * A key the device cannot use is refused here, naming why: libcrypto
+	 * then runs the operation in the key's own provider when the
+	 * application only prefers asyncoff ("?provider=asyncoff"), and
+	 * fails with this error when it demands asyncoff.
+	 */
+	if (k->nodev && (k->has & OSSL_KEYMGMT_SELECT_KEYPAIR)) {
+		AOFF_RAISE(AOFF_R_BAD_KEY_LENGTH, "%s key: %s",
+			   pk_names[k->type], k->nodev);
+		pkey_clear(k);
+		return 0;
+	}
+	return 1;
 }
 
 static int km_export(void *keydata, int selection, OSSL_CALLBACK *cb,

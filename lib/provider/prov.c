@@ -141,6 +141,8 @@ static const OSSL_DISPATCH aoff_dispatch[] = {
 	{ OSSL_FUNC_PROVIDER_QUERY_OPERATION, (void (*)(void))aoff_query },
 	{ OSSL_FUNC_PROVIDER_GET_REASON_STRINGS,
 	  (void (*)(void))aoff_reason_strings },
+	{ OSSL_FUNC_PROVIDER_GET_CAPABILITIES,
+	  (void (*)(void))aoff_pk_get_capabilities },
 	{ 0, NULL }
 };
 
