@@ -447,6 +447,15 @@ static void *km_dup(const void *keydata, int selection)
 	k = aoff_pkey_new(src->type);
 	if (!k || !src->pk)
 		return k;
+	/*
+	 * RSA and X25519 keys have no parameters, and the default provider
+	 * exports nothing for a parameters-only selection: the copy is an
+	 * empty key (libssl's TLS 1.2 server copies the parameters of its
+	 * X25519 key share into the peer's key, then sets its public key).
+	 */
+	if (!(selection & OSSL_KEYMGMT_SELECT_KEYPAIR) &&
+	    src->type != AOFF_PK_EC)
+		return k;
 	if ((selection & OSSL_KEYMGMT_SELECT_KEYPAIR) ==
 	    OSSL_KEYMGMT_SELECT_KEYPAIR) {
 		pk = EVP_PKEY_dup(src->pk);

@@ -682,6 +682,87 @@ static int t_nodev(void)
 	return 1;
 }
 
+/* ---------------------------------------------------------- reset */
+
+static int sysfs_write(const char *attr, const char *v)
+{
+	char path[128];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "/sys/class/misc/asyncoff0/%s", attr);
+	f = fopen(path, "w");
+	if (!f)
+		return 0;
+	ok = fputs(v, f) >= 0;
+	return (fclose(f) == 0) && ok;
+}
+
+struct reset_res {
+	int signed_ok, named;
+};
+
+static int reset_job(void *arg)
+{
+	struct reset_res *r = *(struct reset_res **)arg;
+	unsigned char dg[32] = { 7 }, sig[512];
+	size_t siglen = sizeof(sig);
+	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_pkey(libctx, p256, AOFF);
+
+	r->signed_ok = c && EVP_PKEY_sign_init(c) > 0 &&
+		       EVP_PKEY_sign(c, sig, &siglen, dg, sizeof(dg)) > 0;
+	r->named = has_reason("asyncoff device was reset");
+	EVP_PKEY_CTX_free(c);
+	return 1;
+}
+
+/*
+ * A signature paused in a job on a stalled device, then the device
+ * reset: the job ends with an error naming the reset; the next
+ * signature works (a fresh device context).
+ */
+static int t_reset(void)
+{
+	ASYNC_WAIT_CTX *w = ASYNC_WAIT_CTX_new();
+	ASYNC_JOB *job = NULL;
+	struct reset_res res = { 0 }, *rp = &res;
+	unsigned char dg[32] = { 7 }, sig[512];
+	size_t siglen = sizeof(sig);
+	EVP_PKEY_CTX *c;
+	int r = 0, ret, ok;
+
+	if (!w || !sysfs_write("stall_ms", "5000"))
+		return fail("cannot stall the device");
+	ret = ASYNC_start_job(&job, w, &r, reset_job, &rp, sizeof(rp));
+	if (ret != ASYNC_PAUSE) {
+		sysfs_write("stall_ms", "0");
+		ASYNC_WAIT_CTX_free(w);
+		return fail("the signature did not pause (%d)", ret);
+	}
+	if (!sysfs_write("reset", "1"))
+		fail("cannot reset the device");
+	for (int i = 0; i < 100 && ret == ASYNC_PAUSE; i++) {
+		struct pollfd pfd = { .events = POLLIN };
+		size_t n = 1;
+
+		if (ASYNC_WAIT_CTX_get_all_fds(w, &pfd.fd, &n) && n == 1)
+			poll(&pfd, 1, 100);
+		ret = ASYNC_start_job(&job, w, &r, reset_job, &rp, sizeof(rp));
+	}
+	sysfs_write("stall_ms", "0");
+	ASYNC_WAIT_CTX_free(w);
+	if (ret != ASYNC_FINISH)
+		return fail("the job did not finish after the reset (%d)", ret);
+	if (res.signed_ok || !res.named)
+		return fail("after the reset: signed %d, error named %d",
+			    res.signed_ok, res.named);
+	c = EVP_PKEY_CTX_new_from_pkey(libctx, p256, AOFF);
+	ok = c && EVP_PKEY_sign_init(c) > 0 &&
+	     EVP_PKEY_sign(c, sig, &siglen, dg, sizeof(dg)) > 0;
+	EVP_PKEY_CTX_free(c);
+	return ok || fail("no signature after the reset");
+}
+
 /* ---------------------------------------------------------------- TLS */
 
 static X509 *self_signed(EVP_PKEY *pk)
@@ -803,6 +884,10 @@ static int t_tls(void)
 	if (!handshake(p256, TLS1_2_VERSION, "P-256", NULL,
 		       "ECDHE-ECDSA-AES128-GCM-SHA256"))
 		return fail("TLS 1.2 ECDHE-ECDSA P-256: %s", failmsg);
+	/* TLS 1.2 copies the key share's parameters into the peer's key. */
+	if (!handshake(p256, TLS1_2_VERSION, "X25519:P-256", NULL,
+		       "ECDHE-ECDSA-AES128-GCM-SHA256"))
+		return fail("TLS 1.2 ECDHE-ECDSA X25519: %s", failmsg);
 	if (!handshake(p256, TLS1_3_VERSION, "P-521", NULL, NULL))
 		return fail("TLS 1.3 P-521 key share: %s", failmsg);
 	return 1;
@@ -839,6 +924,7 @@ static const struct test dev_tests[] = {
 	{ "out of a job: synchronous", t_out_of_job },
 	{ "bad input: small order, short buffer, size, d >= n", t_bad_input },
 	{ "bad input: off-curve point", t_off_curve },
+	{ "device reset with a signature in flight", t_reset },
 	{ "TLS 1.3/1.2 handshakes, server preferring asyncoff", t_tls },
 	{ "the same, the server in async jobs (SSL_MODE_ASYNC)", t_tls_async },
 };
