@@ -265,6 +265,146 @@ static inline void aoff_prep_aes_ctr(struct aoff_sqe *sqe, uint64_t user_data,
 }
 
 /*
+ * Public-key operations (AOFF_OP_RSA_PRIVATE .. AOFF_OP_X25519_DERIVE).
+ * Keys and operands are in the data area, in the formats the header
+ * gives: RSA keys as DER (RSAPrivateKey, RSAPublicKey), EC scalars and
+ * points (X || Y) big-endian at the curve's width, X25519 as RFC 7748's
+ * 32 little-endian bytes.  @curve is AOFF_EC_P256 or AOFF_EC_P384.
+ */
+
+/* The byte width of @curve's scalars and coordinates; 0 if unknown. */
+static inline uint32_t aoff_ec_curve_bytes(uint32_t curve)
+{
+	return curve == AOFF_EC_P256 ? AOFF_EC_P256_BYTES :
+	       curve == AOFF_EC_P384 ? AOFF_EC_P384_BYTES : 0;
+}
+
+/*
+ * Raw RSA: @opcode AOFF_OP_RSA_PRIVATE (DER RSAPrivateKey at @key_off) or
+ * AOFF_OP_RSA_PUBLIC (DER RSAPublicKey); @len (the modulus' bytes) in and
+ * out.
+ */
+static inline void aoff_prep_rsa(struct aoff_sqe *sqe, uint64_t user_data,
+				 uint8_t opcode, uint64_t key_off,
+				 uint32_t key_len, uint64_t in_off,
+				 uint32_t len, uint64_t out_off)
+{
+	sqe->opcode = opcode;
+	sqe->user_data = user_data;
+	sqe->in_off = in_off;
+	sqe->in_len = len;
+	sqe->out_off = out_off;
+	sqe->out_len = len;
+	sqe->pk.key_off = key_off;
+	sqe->pk.key_len = key_len;
+}
+
+/* ECDSA: r || s (2 * curve bytes) at @out_off, private scalar at @key_off. */
+static inline void aoff_prep_ecdsa_sign(struct aoff_sqe *sqe,
+					uint64_t user_data, uint32_t curve,
+					uint64_t key_off, uint64_t dgst_off,
+					uint32_t dgst_len, uint64_t out_off)
+{
+	uint32_t cb = aoff_ec_curve_bytes(curve);
+
+	sqe->opcode = AOFF_OP_ECDSA_SIGN;
+	sqe->user_data = user_data;
+	sqe->op_flags = curve;
+	sqe->in_off = dgst_off;
+	sqe->in_len = dgst_len;
+	sqe->out_off = out_off;
+	sqe->out_len = 2 * cb;
+	sqe->pk.key_off = key_off;
+	sqe->pk.key_len = cb;
+}
+
+/* ECDSA: r || s at @sig_off against X || Y at @pub_off; res 0 or -EBADMSG. */
+static inline void aoff_prep_ecdsa_verify(struct aoff_sqe *sqe,
+					  uint64_t user_data, uint32_t curve,
+					  uint64_t pub_off, uint64_t dgst_off,
+					  uint32_t dgst_len, uint64_t sig_off)
+{
+	uint32_t cb = aoff_ec_curve_bytes(curve);
+
+	sqe->opcode = AOFF_OP_ECDSA_VERIFY;
+	sqe->user_data = user_data;
+	sqe->op_flags = curve;
+	sqe->in_off = dgst_off;
+	sqe->in_len = dgst_len;
+	sqe->pk.key_off = pub_off;
+	sqe->pk.key_len = 2 * cb;
+	sqe->pk.aux_off = sig_off;
+	sqe->pk.aux_len = 2 * cb;
+}
+
+/*
+ * An EC key pair: d || X || Y (3 * curve bytes) at @out_off.  @key_len 0
+ * draws d on the device; curve bytes: d is read at @key_off.
+ */
+static inline void aoff_prep_ecdh_keygen(struct aoff_sqe *sqe,
+					 uint64_t user_data, uint32_t curve,
+					 uint64_t key_off, uint32_t key_len,
+					 uint64_t out_off)
+{
+	sqe->opcode = AOFF_OP_ECDH_KEYGEN;
+	sqe->user_data = user_data;
+	sqe->op_flags = curve;
+	sqe->out_off = out_off;
+	sqe->out_len = 3 * aoff_ec_curve_bytes(curve);
+	sqe->pk.key_off = key_len ? key_off : 0;
+	sqe->pk.key_len = key_len;
+}
+
+/* ECDH: the shared X (curve bytes) from d at @key_off, peer X || Y. */
+static inline void aoff_prep_ecdh_derive(struct aoff_sqe *sqe,
+					 uint64_t user_data, uint32_t curve,
+					 uint64_t key_off, uint64_t peer_off,
+					 uint64_t out_off)
+{
+	uint32_t cb = aoff_ec_curve_bytes(curve);
+
+	sqe->opcode = AOFF_OP_ECDH_DERIVE;
+	sqe->user_data = user_data;
+	sqe->op_flags = curve;
+	sqe->out_off = out_off;
+	sqe->out_len = cb;
+	sqe->pk.key_off = key_off;
+	sqe->pk.key_len = cb;
+	sqe->pk.aux_off = peer_off;
+	sqe->pk.aux_len = 2 * cb;
+}
+
+/* X25519 key pair: private || public (64 bytes); @key_len 0 or 32. */
+static inline void aoff_prep_x25519_keygen(struct aoff_sqe *sqe,
+					   uint64_t user_data,
+					   uint64_t key_off, uint32_t key_len,
+					   uint64_t out_off)
+{
+	sqe->opcode = AOFF_OP_X25519_KEYGEN;
+	sqe->user_data = user_data;
+	sqe->out_off = out_off;
+	sqe->out_len = 2 * AOFF_X25519_BYTES;
+	sqe->pk.key_off = key_len ? key_off : 0;
+	sqe->pk.key_len = key_len;
+}
+
+/* X25519 shared secret (32 bytes) of the private key and a peer's u. */
+static inline void aoff_prep_x25519_derive(struct aoff_sqe *sqe,
+					   uint64_t user_data,
+					   uint64_t key_off, uint64_t peer_off,
+					   uint64_t out_off)
+{
+	sqe->opcode = AOFF_OP_X25519_DERIVE;
+	sqe->user_data = user_data;
+	sqe->out_off = out_off;
+	sqe->out_len = AOFF_X25519_BYTES;
+	sqe->pk.key_off = key_off;
+	sqe->pk.key_len = AOFF_X25519_BYTES;
+	sqe->pk.aux_off = peer_off;
+	sqe->pk.aux_len = AOFF_X25519_BYTES;
+}
+
+/*
  * Completion, straight from shared memory.  aoff_peek_cqe() gives the
  * oldest pending CQE (0) or -EAGAIN; aoff_cqe_seen() / aoff_cq_advance()
  * hand slots back to the device.  aoff_peek_batch_cqe() fills @cqes with

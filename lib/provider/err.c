@@ -10,6 +10,7 @@
 #include <openssl/err.h>
 
 #include "prov.h"
+#include "pk.h"
 
 static OSSL_FUNC_core_new_error_fn *c_new_error;
 static OSSL_FUNC_core_set_error_debug_fn *c_set_error_debug;
@@ -37,6 +38,13 @@ static const OSSL_ITEM aoff_reasons[] = {
 	R(AOFF_R_FAILED_STATE, "context unusable after an earlier error"),
 	R(AOFF_R_TLS_RECORD, "invalid TLS record"),
 	R(AOFF_R_NO_SOFTWARE, "default provider not available"),
+	R(AOFF_R_KEY_REJECTED, "key rejected by the asyncoff device"),
+	R(AOFF_R_BAD_PEER_KEY, "invalid peer public key"),
+	R(AOFF_R_RSA_INPUT, "RSA input not below the modulus"),
+	R(AOFF_R_BAD_RESULT, "asyncoff device result failed its check"),
+	R(AOFF_R_UNSUPPORTED_PADDING, "unsupported padding mode"),
+	R(AOFF_R_BAD_SIGNATURE_LENGTH, "wrong signature length"),
+	R(AOFF_R_DATA_TOO_LARGE, "data too large for the key"),
 	{ 0, NULL }
 };
 

@@ -19,6 +19,7 @@
 #include <openssl/params.h>
 
 #include "prov.h"
+#include "pk.h"
 
 #define AOFF_PROPS		"provider=asyncoff"
 
@@ -66,6 +67,14 @@ static const OSSL_ALGORITHM *aoff_query(void *provctx, int op, int *no_cache)
 		return aoff_macs;
 	case OSSL_OP_CIPHER:
 		return aoff_ciphers;
+	case OSSL_OP_KEYMGMT:
+		return aoff_pk_keymgmt;
+	case OSSL_OP_SIGNATURE:
+		return aoff_pk_signature;
+	case OSSL_OP_ASYM_CIPHER:
+		return aoff_pk_asym_cipher;
+	case OSSL_OP_KEYEXCH:
+		return aoff_pk_keyexch;
 	}
 	return NULL;
 }
@@ -118,6 +127,7 @@ static void aoff_teardown(void *provctx)
 	/* The last instance takes the process-wide state with it. */
 	if (__atomic_sub_fetch(&aoff_instances, 1, __ATOMIC_ACQ_REL) == 0) {
 		aoff_hmac_cleanup();
+		aoff_pk_sw_cleanup();
 		aoff_sw_cleanup();
 	}
 	OPENSSL_free(provctx);
@@ -131,6 +141,8 @@ static const OSSL_DISPATCH aoff_dispatch[] = {
 	{ OSSL_FUNC_PROVIDER_QUERY_OPERATION, (void (*)(void))aoff_query },
 	{ OSSL_FUNC_PROVIDER_GET_REASON_STRINGS,
 	  (void (*)(void))aoff_reason_strings },
+	{ OSSL_FUNC_PROVIDER_GET_CAPABILITIES,
+	  (void (*)(void))aoff_pk_get_capabilities },
 	{ 0, NULL }
 };
 

@@ -19,9 +19,14 @@ args=
 
 "$here/tools.sh" "$mod" || status=1
 
+# The public-key algorithms (RSA, ECDSA, ECDH, X25519).
+"$out/pk_test" || status=1
+"$here/pk_tools.sh" "$mod" || status=1
+
 # The C checks of the error path, with the module really gone.
 if rmmod asyncoff; then
 	"$out/prov_test" --no-device || status=1
+	"$out/pk_test" --no-device || status=1
 	insmod "$AOFF_MODULE" || status=1
 else
 	echo "1..1"
