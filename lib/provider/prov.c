@@ -10,6 +10,8 @@
  *					be copied or moved (65536)
  *   data_bytes	ASYNCOFF_DATA_BYTES	data area of each device context
  *					(65536; requests are cut to fit it)
+ *   offload	ASYNCOFF_OFFLOAD	which operations go to the device,
+ *					per class and size (policy.c)
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -26,6 +28,12 @@ struct aoff_prov_cfg aoff_prov_cfg = {
 	.device = "/dev/asyncoff0",
 	.dup_max = 64 * 1024,
 	.data_bytes = 64 * 1024,
+	.offload_min = {
+		[AOFF_POL_DIGEST] = AOFF_POL_DIGEST_DEFAULT,
+		[AOFF_POL_CIPHER] = AOFF_POL_CIPHER_DEFAULT,
+		[AOFF_POL_AEAD] = AOFF_POL_AEAD_DEFAULT,
+		[AOFF_POL_PK] = 0,
+	},
 };
 
 static OSSL_FUNC_core_get_params_fn *c_get_params;
@@ -205,6 +213,11 @@ static int aoff_configure(const OSSL_CORE_HANDLE *handle)
 		}
 		aoff_prov_cfg.data_bytes = sz;
 	}
+	v = aoff_setting(handle, "offload", "ASYNCOFF_OFFLOAD");
+	if (v && !aoff_policy_parse(v, getenv("ASYNCOFF_OFFLOAD") &&
+				    *getenv("ASYNCOFF_OFFLOAD") ?
+				    "ASYNCOFF_OFFLOAD" : "offload"))
+		return 0;
 	if (!aoff_prov_cfg.device)
 		return 0;
 

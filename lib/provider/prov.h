@@ -45,13 +45,42 @@ struct aoff_prov {
 	const OSSL_CORE_HANDLE *handle;
 };
 
+/*
+ * policy.c: the offload policy.  An operation of class @cls on @len bytes
+ * goes to the device when @len >= aoff_prov_cfg.offload_min[@cls];
+ * AOFF_POL_OFF: never.  Set from "offload" / ASYNCOFF_OFFLOAD at init,
+ * read-only after.  (The engine, which shares hstream.c, leaves it 0:
+ * everything on the device.)
+ */
+enum aoff_pol_class {
+	AOFF_POL_DIGEST,	/* SHA-2, HMAC: message length */
+	AOFF_POL_CIPHER,	/* AES-CBC/CTR: bytes per request */
+	AOFF_POL_AEAD,		/* AES-GCM, ChaCha20-Poly1305: message */
+	AOFF_POL_PK,		/* public key: 0 (on) or AOFF_POL_OFF */
+	AOFF_POL_NR
+};
+#define AOFF_POL_OFF		((size_t)-1)
+/* Defaults: the measurements in Documentation/provider.md. */
+#define AOFF_POL_DIGEST_DEFAULT	4096
+#define AOFF_POL_CIPHER_DEFAULT	1024
+#define AOFF_POL_AEAD_DEFAULT	1024
 /* Settings from openssl.cnf / the environment, fixed at init (prov.c). */
 struct aoff_prov_cfg {
 	const char *device;	/* the device node the bridge opens */
 	size_t dup_max;		/* longest hash stream kept for replay */
 	size_t data_bytes;	/* data area of each device context */
+	size_t offload_min[AOFF_POL_NR];	/* the offload policy */
 };
 extern struct aoff_prov_cfg aoff_prov_cfg;
+
+/* Parse a setting (@from names it in errors); 1, or 0 with an error. */
+int aoff_policy_parse(const char *s, const char *from);
+const char *aoff_policy_class_name(enum aoff_pol_class cls);
+static inline int aoff_policy_device(enum aoff_pol_class cls, size_t len)
+{
+	return aoff_prov_cfg.offload_min[cls] != AOFF_POL_OFF &&
+	       len >= aoff_prov_cfg.offload_min[cls];
+}
 
 /* err.c */
 void aoff_err_init(const OSSL_DISPATCH *in);
@@ -143,6 +172,12 @@ struct aoff_hs {
 	 * provider's SHA-256 (an EVP_MD_CTX), until final or reset.
 	 */
 	EVP_MD_CTX *sw;
+	/*
+	 * In @sw because the offload policy keeps streams shorter than its
+	 * digest size in-process; the log is kept, and a stream that grows
+	 * past the size moves to a slot by replaying it.
+	 */
+	int below;
 };
 
 void aoff_hs_init(struct aoff_hs *hs);
@@ -175,6 +210,11 @@ void aoff_hmac_cleanup(void);
 OSSL_LIB_CTX *aoff_sw_libctx(void);
 const EVP_MD *aoff_sw_sha256(void);
 const EVP_CIPHER *aoff_sw_aes_ctr(size_t keylen);
+/* Any algorithm by a constant name, fetched once. */
+const EVP_CIPHER *aoff_sw_cipher(const char *name);
+const EVP_MD *aoff_sw_md(const char *name);
+/* Random bytes from the private library context's DRBG. */
+int aoff_sw_rand(uint8_t *buf, size_t len);
 void aoff_sw_cleanup(void);
 
 /* cipher_tls.c: TLS CBC record padding and MAC removal (constant time). */
