@@ -167,8 +167,10 @@ void aoff_ops_bitmap(u64 *bits, unsigned int words)
 }
 
 /*
- * The table must describe every opcode the header declares, and only with
- * known bits; a hole or a stray bit is a driver bug caught at load time.
+ * An entry is either empty (an opcode this build does not implement: it
+ * is left out of the ops bitmap and completes with -EOPNOTSUPP) or whole,
+ * with known bits; a half-filled entry or a stray bit is a driver bug
+ * caught at load time.
  */
 int aoff_ops_init(void)
 {
@@ -183,6 +185,8 @@ int aoff_ops_init(void)
 	for (op = 0; op < ARRAY_SIZE(aoff_ops); op++) {
 		const struct aoff_op_def *def = &aoff_ops[op];
 
+		if (!def->name && !def->issue && !def->caps)
+			continue;
 		if (!def->name || !def->issue || (def->caps & ~AOFF_OPCAP_ALL) ||
 		    (!!(def->caps & AOFF_OPCAP_SLOT) != !!def->abort)) {
 			pr_err("opcode %u: bad table entry\n", op);

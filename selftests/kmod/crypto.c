@@ -194,7 +194,8 @@ TEST_F(crypto, info_lists_ops)
 	memset(&info, 0, sizeof(info));
 	info.size = sizeof(info);
 	ASSERT_EQ(0, aoff_ioctl(self->r.fd, AOFF_IOC_INFO, &info));
-	for (op = 0; op < AOFF_OP_LAST; op++)
+	/* The operations this file tests; aead.c checks its own. */
+	for (op = 0; op <= AOFF_OP_AES_CTR_DECRYPT; op++)
 		EXPECT_TRUE(info.ops[0] & (1ull << op)) TH_LOG("opcode %d", op);
 	EXPECT_TRUE(info.features & AOFF_FEAT_HASH_SLOTS);
 	EXPECT_TRUE(info.features & AOFF_FEAT_EVENTFD);

@@ -73,7 +73,7 @@ static int res_ok(int32_t res, uint64_t data_bytes)
 	if (res >= 0)
 		return (uint64_t)res <= data_bytes;
 	return res == -EINVAL || res == -EOPNOTSUPP || res == -EFAULT ||
-	       res == -ENODATA;
+	       res == -ENODATA || res == -EMSGSIZE || res == -EBADMSG;
 }
 
 static int fz_open(struct fz *f)

@@ -168,6 +168,74 @@
  *   multiple of 16 (-EINVAL).
  * AOFF_OP_AES_CTR_ENCRYPT, AOFF_OP_AES_CTR_DECRYPT: any in_len; the two
  *   are the same transformation (both opcodes exist for clarity).
+ *
+ * AEAD: AES-GCM (SP 800-38D) and ChaCha20-Poly1305 (RFC 8439), one record
+ * per request, described by the op union's aead member:
+ *   aead.key_off   the key block: aead.key_len bytes of key immediately
+ *                  followed by the 12-byte (AOFF_AEAD_NONCE_SIZE) nonce;
+ *                  the whole key_len + 12 bytes must lie in the data area
+ *                  (-EFAULT).  The nonce is the GCM IV (12 bytes is the
+ *                  only IV length: the J0 = IV || 0^31 || 1 case) or the
+ *                  RFC 8439 nonce.  It is read, never written back.
+ *   aead.key_len   AES-GCM: 16, 24 or 32; ChaCha20-Poly1305: 32 (else
+ *                  -EINVAL).
+ *   aead.aad_off, aead.aad_len: the additional authenticated data, 0 ..
+ *                  AOFF_AEAD_AAD_MAX bytes (over: -EMSGSIZE; outside the
+ *                  data area: -EFAULT); aad_off must be 0 when aad_len
+ *                  is 0 (-EINVAL).
+ *   aead.tag_len   the tag length.  AES-GCM: 16, 15, 14, 13, 12, 8 or 4
+ *                  (the lengths SP 800-38D and OpenSSL allow);
+ *                  ChaCha20-Poly1305: 16 only (the kernel's rfc7539
+ *                  computes and checks the full tag; a shorter one is the
+ *                  caller's business).  Else -EINVAL.  A shorter GCM tag
+ *                  is the leading tag_len bytes of the full tag.
+ *   aead.resv      must be 0 (-EINVAL).
+ * The tag travels with the text, as on the wire (TLS 1.2 and 1.3 records,
+ * the kernel's AEAD API): encryption appends it to the ciphertext,
+ * decryption finds it after the ciphertext.  The text (plaintext or
+ * ciphertext without the tag) may be 0 .. AOFF_AEAD_TEXT_MAX bytes long
+ * (longer: -EMSGSIZE); 0 bytes authenticate the AAD only (GMAC).
+ * op_flags must be 0.
+ *
+ * The device reads the key block, the AAD and the whole input into its own
+ * memory before it writes anything, so the ranges may overlap in any way;
+ * in place (out_off == in_off) is the usual case.  It writes the output
+ * only after the whole operation succeeded: a request that fails (a tag
+ * mismatch included) leaves the output range untouched.
+ *
+ * AOFF_OP_AES_GCM_ENCRYPT, AOFF_OP_CHACHA20_POLY1305_ENCRYPT: encrypts
+ *   in_len bytes of plaintext at in_off and writes the in_len bytes of
+ *   ciphertext followed by the tag_len-byte tag at out_off; out_len must be
+ *   at least in_len + tag_len (-EINVAL).  res = in_len + tag_len.
+ * AOFF_OP_AES_GCM_DECRYPT, AOFF_OP_CHACHA20_POLY1305_DECRYPT: the input is
+ *   the ciphertext followed by its tag_len-byte tag (in_len >= tag_len,
+ *   else -EINVAL); checks the tag over the AAD and the ciphertext, and on
+ *   success writes the in_len - tag_len bytes of plaintext at out_off;
+ *   out_len must be at least in_len - tag_len (-EINVAL).  res = in_len -
+ *   tag_len.  A tag that does not match completes with -EBADMSG and
+ *   writes nothing.
+ *
+ * SHA-384 and SHA-512 (FIPS 180-4) work exactly as SHA-256 above, with a
+ * digest of AOFF_SHA384_DIGEST_SIZE (48) or AOFF_SHA512_DIGEST_SIZE (64)
+ * bytes: out_len must be at least that (-EINVAL) and res is that.
+ *
+ * AOFF_OP_SHA384, AOFF_OP_SHA512: one-shot, as AOFF_OP_SHA256.
+ * AOFF_OP_SHA384_FIRST/_MIDDLE/_LAST, AOFF_OP_SHA512_FIRST/_MIDDLE/_LAST:
+ *   partial, as AOFF_OP_SHA256_FIRST/_MIDDLE/_LAST, in the same hash slots:
+ *   the context has one set of setup.hash_slots slots shared by the three
+ *   algorithms (each slot is large enough for any of them).  A slot holds
+ *   at most one digest in progress, of the algorithm whose FIRST started
+ *   it; MIDDLE or LAST of another algorithm on it fails with -ENODATA
+ *   and, as every failed partial operation, empties the slot.
+ * AOFF_OP_HMAC_SHA384, AOFF_OP_HMAC_SHA512: one-shot HMAC, as
+ *   AOFF_OP_HMAC_SHA256 (key 0 .. AOFF_HMAC_KEY_MAX bytes; keys longer than
+ *   the 128-byte block are hashed first).  res = 48 or 64.
+ *
+ * Availability: the driver offers an operation only when the running
+ * kernel has the transform it is computed with (gcm(aes),
+ * rfc7539(chacha20,poly1305), sha384, sha512, hmac(sha384),
+ * hmac(sha512)); AOFF_IOC_INFO's ops bitmap says which it has, and an
+ * SQE with an opcode the bitmap lacks completes with -EOPNOTSUPP.
  */
 enum {
 	AOFF_OP_NOP		= 0,
@@ -181,6 +249,22 @@ enum {
 	AOFF_OP_AES_CTR_ENCRYPT	= 8,
 	AOFF_OP_AES_CTR_DECRYPT	= 9,
 
+	/* AEAD and SHA-384/512 (the 10 .. 17 block is public-key). */
+	AOFF_OP_AES_GCM_ENCRYPT			= 18,
+	AOFF_OP_AES_GCM_DECRYPT			= 19,
+	AOFF_OP_CHACHA20_POLY1305_ENCRYPT	= 20,
+	AOFF_OP_CHACHA20_POLY1305_DECRYPT	= 21,
+	AOFF_OP_SHA384				= 22,
+	AOFF_OP_SHA384_FIRST			= 23,
+	AOFF_OP_SHA384_MIDDLE			= 24,
+	AOFF_OP_SHA384_LAST			= 25,
+	AOFF_OP_SHA512				= 26,
+	AOFF_OP_SHA512_FIRST			= 27,
+	AOFF_OP_SHA512_MIDDLE			= 28,
+	AOFF_OP_SHA512_LAST			= 29,
+	AOFF_OP_HMAC_SHA384			= 30,
+	AOFF_OP_HMAC_SHA512			= 31,
+
 	AOFF_OP_LAST,		/* number of opcodes this header knows */
 };
 
@@ -188,6 +272,14 @@ enum {
 #define AOFF_SHA256_BLOCK_SIZE	64
 #define AOFF_AES_BLOCK_SIZE	16
 #define AOFF_HMAC_KEY_MAX	4096	/* longest HMAC key, bytes */
+
+#define AOFF_SHA384_DIGEST_SIZE	48
+#define AOFF_SHA512_DIGEST_SIZE	64
+#define AOFF_SHA512_BLOCK_SIZE	128	/* SHA-384's too */
+#define AOFF_AEAD_NONCE_SIZE	12	/* GCM IV, RFC 8439 nonce */
+#define AOFF_AEAD_TAG_MAX	16	/* full tag; GCM allows shorter */
+#define AOFF_AEAD_AAD_MAX	65536	/* longest AAD, bytes */
+#define AOFF_AEAD_TEXT_MAX	262144	/* longest text (without tag) */
 
 /*
  * struct aoff_sqe - submission queue entry (64 bytes)
@@ -205,6 +297,7 @@ enum {
  *                (the sum is checked without overflow); this includes the
  *                key, IV and ranges of the op union
  *   -EINVAL      also: an operation's own rule is broken (see the opcodes)
+ *   -EMSGSIZE    an AEAD text or AAD is longer than the device takes
  *
  * @opcode:	AOFF_OP_*.
  * @flags:	AOFF_SQE_F_*; none are defined yet, must be 0.
@@ -219,8 +312,11 @@ enum {
  *		24 or 32) and the 16-byte IV at @iv_off, in the data area;
  *		the IV is updated in place so a caller can chain; @resv 0.
  * @hash:	for hash operations: the HMAC key at @key_off (@key_len
- *		bytes; both 0 for plain SHA-256), the context's hash slot
+ *		bytes; both 0 for plain SHA-2), the context's hash slot
  *		@state_slot for partial hashing (0 otherwise); @resv 0.
+ * @aead:	for AEAD operations: the key block at @key_off (@key_len
+ *		bytes of key, then the 12-byte nonce), the AAD at @aad_off
+ *		(@aad_len bytes), the tag length @tag_len; @resv 0.
  * @op_resv:	the union as raw words; all 0 for an opcode that uses none.
  */
 struct aoff_sqe {
@@ -246,6 +342,14 @@ struct aoff_sqe {
 			__u32	state_slot;
 			__u64	resv;
 		} hash;
+		struct {
+			__u64	key_off;
+			__u64	aad_off;
+			__u32	aad_len;
+			__u8	key_len;
+			__u8	tag_len;
+			__u16	resv;
+		} aead;
 		__u64	op_resv[3];
 	};
 };
@@ -258,7 +362,7 @@ struct aoff_sqe {
  *
  * @user_data:	the SQE's user_data.
  * @res:	>= 0: success (bytes written at the SQE's out_off; 0 for NOP
- *		and for SHA256_FIRST/MIDDLE);
+ *		and for the partial hashes' FIRST/MIDDLE);
  *		< 0: a negative errno (see struct aoff_sqe for validation
  *		errors; operations document their own).
  * @flags:	AOFF_CQE_F_*; none defined yet, always 0.
@@ -339,7 +443,8 @@ struct aoff_ring_offsets {
  * @data_bytes:	in: data-area size wanted (0 allowed); out: rounded up to a
  *		multiple of the page size.
  * @hash_slots:	in: partial-hash state slots wanted (see
- *		AOFF_OP_SHA256_FIRST), 0 .. max_hash_slots (AOFF_IOC_INFO),
+ *		AOFF_OP_SHA256_FIRST; SHA-384 and SHA-512 share them),
+ *		0 .. max_hash_slots (AOFF_IOC_INFO),
  *		else EINVAL; 0 means AOFF_HASH_SLOTS_DEFAULT.  out: the
  *		actual count.  Slots live in kernel memory (charged to the
  *		caller's memory cgroup), never in the mapping.
