@@ -60,6 +60,14 @@ static const OSSL_ALGORITHM aoff_ciphers[] = {
 	{ "AES-128-CTR", AOFF_PROPS, aoff_aes128ctr_functions, NULL },
 	{ "AES-192-CTR", AOFF_PROPS, aoff_aes192ctr_functions, NULL },
 	{ "AES-256-CTR", AOFF_PROPS, aoff_aes256ctr_functions, NULL },
+	{ "AES-128-GCM:id-aes128-GCM:2.16.840.1.101.3.4.1.6", AOFF_PROPS,
+	  aoff_aes128gcm_functions, NULL },
+	{ "AES-192-GCM:id-aes192-GCM:2.16.840.1.101.3.4.1.26", AOFF_PROPS,
+	  aoff_aes192gcm_functions, NULL },
+	{ "AES-256-GCM:id-aes256-GCM:2.16.840.1.101.3.4.1.46", AOFF_PROPS,
+	  aoff_aes256gcm_functions, NULL },
+	{ "ChaCha20-Poly1305", AOFF_PROPS, aoff_chacha20poly1305_functions,
+	  NULL },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -217,6 +217,39 @@ const EVP_MD *aoff_sw_md(const char *name);
 int aoff_sw_rand(uint8_t *buf, size_t len);
 void aoff_sw_cleanup(void);
 
+/*
+ * aead_dev.c: one AEAD message on the device or in-process.  Encrypting,
+ * @len bytes @in -> @out and the @taglen-byte tag into @tag; decrypting,
+ * @tag is checked.  The device path returns 1, 0 with an error raised,
+ * or -EBADMSG (tag mismatch: nothing written, nothing raised); so does
+ * the in-process one (its -EBADMSG may leave the default provider's error).
+ */
+enum { AOFF_AEAD_GCM, AOFF_AEAD_CHACHA };
+struct aoff_aead_msg {
+	int kind;
+	int enc;
+	const uint8_t *key;
+	size_t keylen;
+	const uint8_t *nonce;		/* AOFF_AEAD_NONCE_SIZE bytes */
+	const uint8_t *aad;
+	size_t aadlen;
+	const uint8_t *in;
+	uint8_t *out;
+	size_t len;
+	uint8_t *tag;
+	size_t taglen;
+};
+int aoff_aead_dev_fits(size_t aadlen, size_t len);
+int aoff_aead_dev_taglen(int kind, size_t taglen);
+int aoff_aead_dev(const struct aoff_aead_msg *m);
+int aoff_aead_sw(EVP_CIPHER_CTX *sw, const struct aoff_aead_msg *m);
+
+/* aead.c: AES-128/192/256-GCM and ChaCha20-Poly1305. */
+extern const OSSL_DISPATCH aoff_aes128gcm_functions[];
+extern const OSSL_DISPATCH aoff_aes192gcm_functions[];
+extern const OSSL_DISPATCH aoff_aes256gcm_functions[];
+extern const OSSL_DISPATCH aoff_chacha20poly1305_functions[];
+
 /* cipher_tls.c: TLS CBC record padding and MAC removal (constant time). */
 int aoff_tls_unpad(unsigned int tlsversion, uint8_t *rec, size_t *len,
 		   size_t macsize, uint8_t *mac);
