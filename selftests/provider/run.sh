@@ -23,6 +23,15 @@ args=
 
 "$here/tools.sh" "$mod" || status=1
 
+# AEAD: every message the device can take on it, then the default policy.
+# shellcheck disable=SC2086 # word splitting wanted
+ASYNCOFF_OFFLOAD=aead:0 "$out/aead_test" --vectors "$here/aead_vectors.txt" \
+	--policy device $args || status=1
+# shellcheck disable=SC2086
+env -u ASYNCOFF_OFFLOAD "$out/aead_test" --vectors "$here/aead_vectors.txt" \
+	--policy default $args || status=1
+env -u ASYNCOFF_OFFLOAD "$here/tls_aead.sh" "$mod" || status=1
+
 # The C checks of the error path, with the module really gone.
 if rmmod asyncoff; then
 	"$out/prov_test" --no-device || status=1

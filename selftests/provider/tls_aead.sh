@@ -1,0 +1,185 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# AEAD records and the offload policy through stock OpenSSL 3 tools,
+# inside the VM with the module loaded, with the provider's default
+# policy:
+#   - openssl dgst / enc below and above the policy's sizes: the device's
+#     submitted counter stays put below and grows above; ASYNCOFF_OFFLOAD
+#     and the openssl.cnf key "offload" move the sizes; a bad value fails
+#     provider init naming it;
+#   - s_server -async -rev with the provider and s_client on each TLS 1.3
+#     suite and TLS 1.2 ECDHE-ECDSA AES-GCM and ChaCha20-Poly1305: 1 MiB
+#     each way, lines of 4 KiB (records above the aead size), echoed back
+#     reversed and compared; the device counts the records;
+#   - openssl speed -aead -async_jobs 16 for aes-128-gcm and
+#     chacha20-poly1305 through the provider, the device counting.
+# Prints TAP.  Usage: tls_aead.sh MODULES_DIR
+set -u
+MOD=${1:?usage: tls_aead.sh MODULES_DIR}
+SYS=/sys/class/misc/asyncoff0
+W=$(mktemp -d /tmp/aoff-aead.XXXXXX)
+PROV="-provider-path $MOD -provider asyncoff -provider default"
+ONLY="$PROV -propquery provider=asyncoff"
+n=0
+fails=0
+unset ASYNCOFF_OFFLOAD
+
+echo "1..14"
+ok() { n=$((n + 1)); echo "ok $n provider-aead: $1"; }
+notok() {
+	n=$((n + 1)); fails=$((fails + 1))
+	echo "not ok $n provider-aead: $1"
+	shift
+	for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f" | tail -n 20; done
+}
+check() { if [ "$2" = 1 ]; then ok "$1"; else shift 2; notok "$@"; fi; }
+submitted() { cat $SYS/submitted 2>/dev/null || echo 0; }
+
+head -c 100 /dev/urandom >"$W/small"
+head -c 100000 /dev/urandom >"$W/big"
+
+# --- the policy through the tools ---------------------------------------
+s0=$(submitted)
+a=$(openssl dgst -sha256 $ONLY -r "$W/small" 2>"$W/err" | cut -d' ' -f1)
+s1=$(submitted)
+b=$(openssl dgst -sha256 -r "$W/small" | cut -d' ' -f1)
+echo "# small digest: $((s1 - s0)) device requests"
+good=0; [ -n "$a" ] && [ "$a" = "$b" ] && [ "$s1" -eq "$s0" ] && good=1
+check "policy: a 100-byte digest stays in-process (counter unchanged)" \
+	$good "policy: a 100-byte digest stays in-process" "$W/err"
+
+s0=$(submitted)
+a=$(openssl dgst -sha256 $ONLY -r "$W/big" 2>"$W/err" | cut -d' ' -f1)
+s1=$(submitted)
+b=$(openssl dgst -sha256 -r "$W/big" | cut -d' ' -f1)
+echo "# big digest: $((s1 - s0)) device requests"
+good=0; [ -n "$a" ] && [ "$a" = "$b" ] && [ "$s1" -gt "$s0" ] && good=1
+check "policy: a 100 KB digest goes to the device" $good \
+	"policy: a 100 KB digest goes to the device" "$W/err"
+
+s0=$(submitted)
+a=$(ASYNCOFF_OFFLOAD=digest:0 openssl dgst -sha256 $ONLY -r "$W/small" \
+    2>"$W/err" | cut -d' ' -f1)
+s1=$(submitted)
+good=0; [ "$a" = "$b" ] && [ "$s1" -gt "$s0" ] && good=1
+check "policy: ASYNCOFF_OFFLOAD=digest:0 sends the small digest" $good \
+	"policy: ASYNCOFF_OFFLOAD=digest:0 sends the small digest" "$W/err"
+
+K=000102030405060708090a0b0c0d0e0f
+s0=$(ASYNCOFF_OFFLOAD=cipher:off submitted)
+ASYNCOFF_OFFLOAD=cipher:off openssl enc -aes-128-cbc $ONLY -K $K -iv $K \
+	-in "$W/big" -out "$W/c1" 2>"$W/err"
+s1=$(submitted)
+openssl enc -aes-128-cbc -K $K -iv $K -in "$W/big" -out "$W/c2"
+good=0; cmp -s "$W/c1" "$W/c2" && [ "$s1" -eq "$s0" ] && good=1
+check "policy: ASYNCOFF_OFFLOAD=cipher:off keeps 100 KB of AES-CBC in-process" \
+	$good "policy: cipher:off" "$W/err"
+
+cat >"$W/pol.cnf" <<CNF
+openssl_conf = openssl_init
+[openssl_init]
+providers = provider_sect
+[provider_sect]
+default = default_sect
+asyncoff = asyncoff_sect
+[default_sect]
+activate = 1
+[asyncoff_sect]
+module = $MOD/asyncoff.so
+activate = 1
+offload = digest:0
+CNF
+s0=$(submitted)
+a=$(OPENSSL_CONF=$W/pol.cnf openssl dgst -sha256 -propquery provider=asyncoff \
+    -r "$W/small" 2>"$W/err" | cut -d' ' -f1)
+s1=$(submitted)
+good=0; [ "$a" = "$b" ] && [ "$s1" -gt "$s0" ] && good=1
+check "policy: openssl.cnf offload = digest:0 sends the small digest" $good \
+	"policy: openssl.cnf offload" "$W/err"
+
+ASYNCOFF_OFFLOAD="digest:4k,aead:lots" openssl dgst -sha256 $ONLY \
+	"$W/small" >/dev/null 2>"$W/err"
+rc=$?
+sed 's/^/# /' "$W/err" | head -n 2
+good=0
+[ $rc -ne 0 ] && grep -q 'ASYNCOFF_OFFLOAD = "digest:4k,aead:lots": bad value in "aead:lots"' "$W/err" &&
+	good=1
+check "policy: a bad ASYNCOFF_OFFLOAD fails provider init naming the item" \
+	$good "policy: bad value" "$W/err"
+
+# --- TLS: s_server -async -rev, 1 MiB each way ---------------------------
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout "$W/key.pem" -out "$W/cert.pem" -subj /CN=localhost -days 1 \
+	2>/dev/null
+# 256 lines of 4 KiB: records over the aead size both ways.
+head -c 786432 /dev/urandom | base64 -w 4095 >"$W/lines"
+printf 'CLOSE\n' >>"$W/lines"
+grep -v '^CLOSE$' "$W/lines" | rev >"$W/want"
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up 2>/dev/null
+port=5533
+tls_rev() {	# $1: name, $2: s_server/s_client suite options, $3: expected cipher name
+	port=$((port + 1))
+	s0=$(submitted)
+	timeout 300 openssl s_server $PROV -propquery "?provider=asyncoff" \
+		-async -accept $port -cert "$W/cert.pem" -key "$W/key.pem" \
+		$2 -naccept 1 -rev >"$W/server.log" 2>&1 &
+	spid=$!
+	i=0
+	while ! grep -q ACCEPT "$W/server.log" && [ $i -lt 300 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	timeout 300 openssl s_client -connect 127.0.0.1:$port $2 -quiet \
+		<"$W/lines" >"$W/got" 2>"$W/client.err"
+	crc=$?
+	i=0
+	while kill -0 $spid 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	kill $spid 2>/dev/null
+	wait $spid
+	s1=$(submitted)
+	same=0; cmp -s "$W/got" "$W/want" && same=1
+	suite=0; grep -q "CIPHER is $3" "$W/server.log" && suite=1
+	echo "# $1: client $crc, echo intact $same, suite $suite, device requests $((s1 - s0))"
+	good=0
+	[ $same = 1 ] && [ $suite = 1 ] && [ $((s1 - s0)) -ge 256 ] && good=1
+	check "$1: 1 MiB each way intact, records on the device" $good \
+		"$1" "$W/server.log" "$W/client.err"
+}
+tls_rev "TLS 1.3 TLS_AES_128_GCM_SHA256" \
+	"-tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256" TLS_AES_128_GCM_SHA256
+tls_rev "TLS 1.3 TLS_AES_256_GCM_SHA384" \
+	"-tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384" TLS_AES_256_GCM_SHA384
+tls_rev "TLS 1.3 TLS_CHACHA20_POLY1305_SHA256" \
+	"-tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256" \
+	TLS_CHACHA20_POLY1305_SHA256
+tls_rev "TLS 1.2 ECDHE-ECDSA-AES128-GCM-SHA256" \
+	"-tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256" \
+	ECDHE-ECDSA-AES128-GCM-SHA256
+tls_rev "TLS 1.2 ECDHE-ECDSA-AES256-GCM-SHA384" \
+	"-tls1_2 -cipher ECDHE-ECDSA-AES256-GCM-SHA384" \
+	ECDHE-ECDSA-AES256-GCM-SHA384
+tls_rev "TLS 1.2 ECDHE-ECDSA-CHACHA20-POLY1305" \
+	"-tls1_2 -cipher ECDHE-ECDSA-CHACHA20-POLY1305" \
+	ECDHE-ECDSA-CHACHA20-POLY1305
+
+# --- openssl speed -aead -async_jobs 16 ----------------------------------
+for alg in aes-128-gcm chacha20-poly1305; do
+	s0=$(submitted)
+	timeout 300 openssl speed $ONLY -async_jobs 16 -seconds 1 -bytes 16384 \
+		-aead -evp $alg >"$W/speed" 2>&1
+	rc=$?
+	s1=$(submitted)
+	grep -i "^$alg" "$W/speed" | sed 's/^/# /'
+	echo "# device requests: $((s1 - s0))"
+	good=0
+	[ $rc -eq 0 ] && grep -qi "^$alg " "$W/speed" &&
+		! grep -q ':error:' "$W/speed" && [ $((s1 - s0)) -gt 100 ] &&
+		good=1
+	check "speed -aead -async_jobs 16 -evp $alg runs on the device" $good \
+		"speed $alg" "$W/speed"
+done
+
+rm -rf "$W"
+[ $fails -eq 0 ]
