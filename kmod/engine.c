@@ -89,8 +89,18 @@ struct aoff_engine *aoff_engine_alloc(unsigned int id)
 	ret = aoff_aes_init(eng);
 	if (ret)
 		goto err_hmac;
+	ret = aoff_sha512_init(eng);
+	if (ret)
+		goto err_aes;
+	ret = aoff_aead_init(eng);
+	if (ret)
+		goto err_sha512;
 	return eng;
 
+err_sha512:
+	aoff_sha512_exit(eng);
+err_aes:
+	aoff_aes_exit(eng);
 err_hmac:
 	aoff_hmac_exit(eng);
 err_sha256:
@@ -105,6 +115,8 @@ void aoff_engine_free(struct aoff_engine *eng)
 {
 	if (!eng)
 		return;
+	aoff_aead_exit(eng);
+	aoff_sha512_exit(eng);
 	aoff_aes_exit(eng);
 	aoff_hmac_exit(eng);
 	aoff_sha256_exit(eng);

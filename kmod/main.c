@@ -94,4 +94,4 @@ MODULE_DESCRIPTION("asyncoff: modelled asynchronous crypto offload device");
 MODULE_AUTHOR("asyncoff developers");
 MODULE_LICENSE("GPL");
 /* The crypto templates the engines use, for modprobe (see op_aes.c). */
-MODULE_SOFTDEP("pre: ctr");
+MODULE_SOFTDEP("pre: ctr gcm ghash-generic chacha20poly1305 sha512_generic");

@@ -7,6 +7,11 @@
  * requests), as an accelerator keeps it in its own RAM.  Only the engine
  * serving the context touches the slots, and it serves the context's
  * requests in submission order, so a chain may be submitted in one batch.
+ *
+ * SHA-384 and SHA-512 (op_sha512.c) share the slots: a slot is a small
+ * header naming the algorithm that started the digest, then room for the
+ * largest exported state of the three, so MIDDLE or LAST of another
+ * algorithm is refused instead of importing a foreign state.
  */
 #include <crypto/hash.h>
 #include <linux/bitmap.h>
@@ -15,18 +20,44 @@
 
 #include "ops.h"
 
+/* One slot: the header, then the exported state (8-byte aligned). */
+struct aoff_hash_slot {
+	u32 alg;		/* enum aoff_hash_alg that started it */
+	u32 resv;
+	u8 state[];
+};
+
+/* Bytes per slot, header included; set once at module init. */
 unsigned int aoff_hash_state_size;
 
-/* The export size of the "sha256" the engines will get. */
+/*
+ * Sizes the slots for the "sha256" the engines will get, and for any
+ * other algorithm that shares them (aoff_sha512_probe()).
+ */
 int aoff_sha256_probe(void)
 {
 	struct crypto_shash *tfm = crypto_alloc_shash("sha256", 0, 0);
 
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
-	aoff_hash_state_size = crypto_shash_statesize(tfm);
+	aoff_hash_slot_fit(crypto_shash_statesize(tfm));
 	crypto_free_shash(tfm);
 	return 0;
+}
+
+/* Grows the slots to hold an exported state of @statesize bytes. */
+void aoff_hash_slot_fit(unsigned int statesize)
+{
+	unsigned int size = ALIGN(sizeof(struct aoff_hash_slot) + statesize, 8);
+
+	aoff_hash_state_size = max(aoff_hash_state_size, size);
+}
+
+/* Whether an engine's transform exports a state that fits a slot. */
+bool aoff_hash_slot_fits(struct crypto_shash *tfm)
+{
+	return sizeof(struct aoff_hash_slot) + crypto_shash_statesize(tfm) <=
+	       aoff_hash_state_size;
 }
 
 int aoff_sha256_init(struct aoff_engine *eng)
@@ -35,7 +66,7 @@ int aoff_sha256_init(struct aoff_engine *eng)
 
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
-	if (crypto_shash_statesize(tfm) != aoff_hash_state_size) {
+	if (!aoff_hash_slot_fits(tfm)) {
 		crypto_free_shash(tfm);
 		return -EINVAL;
 	}
@@ -121,19 +152,23 @@ int aoff_op_sha256_part_prep(struct aoff_ctx *ctx, struct aoff_req *req)
 	return 0;
 }
 
-/* Final digest to the data area; after all input has been read. */
-static s32 aoff_sha256_final(struct shash_desc *desc, struct aoff_req *req)
+/*
+ * Final digest to the data area, after all input has been read; returns
+ * the digest size (the CQE result) or a negative errno.
+ */
+s32 aoff_hash_final(struct shash_desc *desc, struct aoff_req *req)
 {
 	struct aoff_ctx *ctx = req->ctx;
-	u8 digest[AOFF_SHA256_DIGEST_SIZE];
+	unsigned int n = crypto_shash_digestsize(desc->tfm);
+	u8 digest[HASH_MAX_DIGESTSIZE];
 	int ret;
 
 	ret = crypto_shash_final(desc, digest);
 	if (ret)
 		return ret;
-	memcpy(ctx->region.data + req->sqe.out_off, digest, sizeof(digest));
+	memcpy(ctx->region.data + req->sqe.out_off, digest, n);
 	memzero_explicit(digest, sizeof(digest));
-	return AOFF_SHA256_DIGEST_SIZE;
+	return n;
 }
 
 s32 aoff_op_sha256_issue(struct aoff_engine *eng, struct aoff_req *req)
@@ -146,66 +181,81 @@ s32 aoff_op_sha256_issue(struct aoff_engine *eng, struct aoff_req *req)
 	if (!ret)
 		ret = aoff_shash_update(desc, req->ctx->region.data + sqe->in_off,
 					sqe->in_len);
-	return ret ? ret : aoff_sha256_final(desc, req);
+	return ret ? ret : aoff_hash_final(desc, req);
 }
 
-static u8 *aoff_slot(struct aoff_req *req)
+static struct aoff_hash_slot *aoff_slot(struct aoff_req *req)
 {
 	struct aoff_ctx *ctx = req->ctx;
 
-	return ctx->hash_state +
-	       (size_t)req->sqe.hash.state_slot * aoff_hash_state_size;
+	return (void *)(ctx->hash_state +
+			(size_t)req->sqe.hash.state_slot * aoff_hash_state_size);
 }
 
-/* Loads the slot's state into the engine: FIRST starts afresh. */
-static int aoff_slot_load(struct shash_desc *desc, struct aoff_req *req)
+/*
+ * Loads the slot's state into the engine: FIRST starts afresh; MIDDLE
+ * and LAST need a digest of their own algorithm in progress there.
+ */
+static int aoff_slot_load(struct shash_desc *desc, struct aoff_req *req,
+			  enum aoff_hash_alg alg, bool first)
 {
 	struct aoff_ctx *ctx = req->ctx;
+	struct aoff_hash_slot *slot = aoff_slot(req);
 
-	if (req->sqe.opcode == AOFF_OP_SHA256_FIRST)
+	if (first)
 		return crypto_shash_init(desc);
-	if (!test_bit(req->sqe.hash.state_slot, ctx->hash_live))
+	if (!test_bit(req->sqe.hash.state_slot, ctx->hash_live) ||
+	    slot->alg != alg)
 		return -ENODATA;
-	return crypto_shash_import(desc, aoff_slot(req));
+	return crypto_shash_import(desc, slot->state);
 }
 
-static s32 aoff_sha256_part(struct aoff_engine *eng, struct aoff_req *req)
+/*
+ * One link of a partial digest with @desc's algorithm @alg.  @first
+ * starts it in the slot, @last writes the digest and empties the slot.
+ */
+s32 aoff_hash_part(struct shash_desc *desc, struct aoff_req *req,
+		   enum aoff_hash_alg alg, bool first, bool last)
 {
-	struct shash_desc *desc = eng->sha256_desc;
 	const struct aoff_sqe *sqe = &req->sqe;
 	struct aoff_ctx *ctx = req->ctx;
+	struct aoff_hash_slot *slot = aoff_slot(req);
 	int ret;
 
-	ret = aoff_slot_load(desc, req);
+	ret = aoff_slot_load(desc, req, alg, first);
 	if (!ret)
 		ret = aoff_shash_update(desc, ctx->region.data + sqe->in_off,
 					sqe->in_len);
 	if (ret)
 		return ret;	/* abort empties the slot */
-	if (sqe->opcode == AOFF_OP_SHA256_LAST) {
+	if (last) {
 		clear_bit(sqe->hash.state_slot, ctx->hash_live);
-		return aoff_sha256_final(desc, req);
+		return aoff_hash_final(desc, req);
 	}
-	ret = crypto_shash_export(desc, aoff_slot(req));
+	ret = crypto_shash_export(desc, slot->state);
 	if (ret)
 		return ret;
+	slot->alg = alg;
 	set_bit(sqe->hash.state_slot, ctx->hash_live);
 	return 0;
 }
 
 s32 aoff_op_sha256_first_issue(struct aoff_engine *eng, struct aoff_req *req)
 {
-	return aoff_sha256_part(eng, req);
+	return aoff_hash_part(eng->sha256_desc, req, AOFF_HASH_SHA256, true,
+			      false);
 }
 
 s32 aoff_op_sha256_middle_issue(struct aoff_engine *eng, struct aoff_req *req)
 {
-	return aoff_sha256_part(eng, req);
+	return aoff_hash_part(eng->sha256_desc, req, AOFF_HASH_SHA256, false,
+			      false);
 }
 
 s32 aoff_op_sha256_last_issue(struct aoff_engine *eng, struct aoff_req *req)
 {
-	return aoff_sha256_part(eng, req);
+	return aoff_hash_part(eng->sha256_desc, req, AOFF_HASH_SHA256, false,
+			      true);
 }
 
 /* A failed link empties its slot, so the rest of the chain fails too. */

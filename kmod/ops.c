@@ -73,13 +73,77 @@ static const struct aoff_op_def aoff_ops[AOFF_OP_LAST] = {
 		.prep		= aoff_op_aes_ctr_prep,
 		.issue		= aoff_op_aes_ctr_issue,
 	},
+
+	/* AEAD and SHA-384/512 (op_aead.c, op_sha512.c) */
+#define AOFF_AEAD_OP(_op, _name)					\
+	[_op] = {							\
+		.name		= _name,				\
+		.caps		= AOFF_OPCAP_IN | AOFF_OPCAP_OUT |		\
+				  AOFF_OPCAP_UNION,			\
+		.prep		= aoff_op_aead_prep,			\
+		.issue		= aoff_op_aead_issue,			\
+	}
+	AOFF_AEAD_OP(AOFF_OP_AES_GCM_ENCRYPT, "aes-gcm-encrypt"),
+	AOFF_AEAD_OP(AOFF_OP_AES_GCM_DECRYPT, "aes-gcm-decrypt"),
+	AOFF_AEAD_OP(AOFF_OP_CHACHA20_POLY1305_ENCRYPT,
+		     "chacha20-poly1305-encrypt"),
+	AOFF_AEAD_OP(AOFF_OP_CHACHA20_POLY1305_DECRYPT,
+		     "chacha20-poly1305-decrypt"),
+#define AOFF_SHA512_OP(_op, _name)					\
+	[_op] = {							\
+		.name		= _name,				\
+		.caps		= AOFF_OPCAP_IN | AOFF_OPCAP_OUT |		\
+				  AOFF_OPCAP_UNION,			\
+		.prep		= aoff_op_sha512_prep,			\
+		.issue		= aoff_op_sha512_issue,			\
+	}
+#define AOFF_SHA512_PART_OP(_op, _name, _out)				\
+	[_op] = {							\
+		.name		= _name,				\
+		.caps		= AOFF_OPCAP_IN | (_out) | AOFF_OPCAP_UNION |	\
+				  AOFF_OPCAP_SLOT,			\
+		.prep		= aoff_op_sha512_part_prep,		\
+		.issue		= aoff_op_sha512_part_issue,		\
+		.abort		= aoff_op_sha256_part_abort,		\
+	}
+#define AOFF_HMAC512_OP(_op, _name)					\
+	[_op] = {							\
+		.name		= _name,				\
+		.caps		= AOFF_OPCAP_IN | AOFF_OPCAP_OUT |		\
+				  AOFF_OPCAP_UNION,			\
+		.prep		= aoff_op_hmac512_prep,			\
+		.issue		= aoff_op_hmac512_issue,		\
+	}
+	AOFF_SHA512_OP(AOFF_OP_SHA384, "sha384"),
+	AOFF_SHA512_PART_OP(AOFF_OP_SHA384_FIRST, "sha384-first", 0),
+	AOFF_SHA512_PART_OP(AOFF_OP_SHA384_MIDDLE, "sha384-middle", 0),
+	AOFF_SHA512_PART_OP(AOFF_OP_SHA384_LAST, "sha384-last",
+			    AOFF_OPCAP_OUT),
+	AOFF_SHA512_OP(AOFF_OP_SHA512, "sha512"),
+	AOFF_SHA512_PART_OP(AOFF_OP_SHA512_FIRST, "sha512-first", 0),
+	AOFF_SHA512_PART_OP(AOFF_OP_SHA512_MIDDLE, "sha512-middle", 0),
+	AOFF_SHA512_PART_OP(AOFF_OP_SHA512_LAST, "sha512-last",
+			    AOFF_OPCAP_OUT),
+	AOFF_HMAC512_OP(AOFF_OP_HMAC_SHA384, "hmac-sha384"),
+	AOFF_HMAC512_OP(AOFF_OP_HMAC_SHA512, "hmac-sha512"),
 };
+
+/* Opcodes whose transform the running kernel lacks (set at init). */
+static DECLARE_BITMAP(aoff_ops_off, AOFF_OP_LAST);
 
 static const struct aoff_op_def *aoff_op_get(unsigned int opcode)
 {
-	if (opcode >= ARRAY_SIZE(aoff_ops) || !aoff_ops[opcode].issue)
+	if (opcode >= ARRAY_SIZE(aoff_ops) || !aoff_ops[opcode].issue ||
+	    test_bit(opcode, aoff_ops_off))
 		return NULL;
 	return &aoff_ops[opcode];
+}
+
+/* At init only: the kernel lacks what @opcode is computed with. */
+void aoff_op_disable(unsigned int opcode)
+{
+	if (opcode < AOFF_OP_LAST)
+		set_bit(opcode, aoff_ops_off);
 }
 
 /* [off, off + len) inside the data area, without overflow. */
@@ -175,6 +239,7 @@ void aoff_ops_bitmap(u64 *bits, unsigned int words)
 int aoff_ops_init(void)
 {
 	unsigned int op;
+	int ret;
 
 	BUILD_BUG_ON(sizeof(struct aoff_sqe) != 64);
 	BUILD_BUG_ON(sizeof(struct aoff_cqe) != 16);
@@ -193,6 +258,14 @@ int aoff_ops_init(void)
 			return -EINVAL;
 		}
 	}
-	/* The hash slots' size, from the implementation the engines use. */
-	return aoff_sha256_probe();
+	/*
+	 * The hash slots' size, from the implementations the engines use,
+	 * and which optional transforms the kernel has.
+	 */
+	ret = aoff_sha256_probe();
+	if (!ret)
+		ret = aoff_sha512_probe();
+	if (!ret)
+		ret = aoff_aead_probe();
+	return ret;
 }

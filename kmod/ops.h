@@ -17,6 +17,8 @@ struct crypto_shash;
 struct crypto_skcipher;
 struct shash_desc;
 struct skcipher_request;
+struct aoff_aead_engine;
+struct aoff_sha512_engine;
 
 /* Which SQE fields an operation uses; the others must be zero. */
 #define AOFF_OPCAP_IN		BIT(0)	/* in_off, in_len */
@@ -55,6 +57,9 @@ struct aoff_engine {
 	struct scatterlist sg_in[AOFF_CHUNK_PAGES];
 	struct scatterlist sg_out[AOFF_CHUNK_PAGES];
 	u8 iv[16];
+	/* AEAD and SHA-384/512 (op_aead.c, op_sha512.c): their own state. */
+	struct aoff_aead_engine *aead;
+	struct aoff_sha512_engine *sha512;
 };
 
 /**
@@ -81,6 +86,7 @@ struct aoff_op_def {
 /* ops.c */
 bool aoff_range_ok(struct aoff_ctx *ctx, u64 off, u32 len);
 bool aoff_ranges_overlap(u64 a, u32 alen, u64 b, u32 blen);
+void aoff_op_disable(unsigned int opcode);
 
 /* op_nop.c */
 s32 aoff_op_nop_issue(struct aoff_engine *eng, struct aoff_req *req);
@@ -98,6 +104,19 @@ s32 aoff_op_sha256_last_issue(struct aoff_engine *eng, struct aoff_req *req);
 void aoff_op_sha256_part_abort(struct aoff_req *req);
 int aoff_shash_update(struct shash_desc *desc, const u8 *p, u32 len);
 
+/* The algorithm a hash slot's digest in progress belongs to. */
+enum aoff_hash_alg {
+	AOFF_HASH_SHA256 = 1,
+	AOFF_HASH_SHA384,
+	AOFF_HASH_SHA512,
+};
+
+void aoff_hash_slot_fit(unsigned int statesize);
+bool aoff_hash_slot_fits(struct crypto_shash *tfm);
+s32 aoff_hash_final(struct shash_desc *desc, struct aoff_req *req);
+s32 aoff_hash_part(struct shash_desc *desc, struct aoff_req *req,
+		   enum aoff_hash_alg alg, bool first, bool last);
+
 /* op_hmac.c */
 int aoff_hmac_init(struct aoff_engine *eng);
 void aoff_hmac_exit(struct aoff_engine *eng);
@@ -112,5 +131,23 @@ int aoff_op_aes_ctr_prep(struct aoff_ctx *ctx, struct aoff_req *req);
 s32 aoff_op_aes_cbc_enc_issue(struct aoff_engine *eng, struct aoff_req *req);
 s32 aoff_op_aes_cbc_dec_issue(struct aoff_engine *eng, struct aoff_req *req);
 s32 aoff_op_aes_ctr_issue(struct aoff_engine *eng, struct aoff_req *req);
+
+/* op_sha512.c: SHA-384/512, one-shot, partial and HMAC */
+int aoff_sha512_probe(void);
+int aoff_sha512_init(struct aoff_engine *eng);
+void aoff_sha512_exit(struct aoff_engine *eng);
+int aoff_op_sha512_prep(struct aoff_ctx *ctx, struct aoff_req *req);
+int aoff_op_sha512_part_prep(struct aoff_ctx *ctx, struct aoff_req *req);
+int aoff_op_hmac512_prep(struct aoff_ctx *ctx, struct aoff_req *req);
+s32 aoff_op_sha512_issue(struct aoff_engine *eng, struct aoff_req *req);
+s32 aoff_op_sha512_part_issue(struct aoff_engine *eng, struct aoff_req *req);
+s32 aoff_op_hmac512_issue(struct aoff_engine *eng, struct aoff_req *req);
+
+/* op_aead.c: AES-GCM and ChaCha20-Poly1305 */
+int aoff_aead_probe(void);
+int aoff_aead_init(struct aoff_engine *eng);
+void aoff_aead_exit(struct aoff_engine *eng);
+int aoff_op_aead_prep(struct aoff_ctx *ctx, struct aoff_req *req);
+s32 aoff_op_aead_issue(struct aoff_engine *eng, struct aoff_req *req);
 
 #endif /* AOFF_OPS_H */
