@@ -167,6 +167,12 @@ static int aead_init(void *vctx, const unsigned char *key, size_t keylen,
 		memcpy(c->key, key, keylen);
 		c->key_set = 1;
 	}
+	if (iv && c->kind == AOFF_AEAD_CHACHA &&
+	    ivlen == AOFF_AEAD_NONCE_SIZE) {
+		/* libssl sets a TLS 1.2 ChaCha20-Poly1305 fixed IV this way. */
+		memcpy(c->tls_iv, iv, ivlen);
+		c->tls_fixed = 1;
+	}
 	if (iv) {
 		msg_reset(c);
 		c->iv_ok = ivlen == AOFF_AEAD_NONCE_SIZE &&
@@ -397,11 +403,18 @@ static int aead_cipher(void *vctx, unsigned char *out, size_t *outl,
 {
 	struct aoff_aead *c = vctx;
 
+	int ok;
+
 	if (c->tls_aad_len)
-		return aoff_aead_tls(c, out, outl, outsize, in, inl);
-	if (!in)
-		return aead_final(vctx, out, outl, outsize);
-	return aead_update(vctx, out, outl, outsize, in, inl);
+		ok = aoff_aead_tls(c, out, outl, outsize, in, inl);
+	else if (!in)
+		ok = aead_final(vctx, out, outl, outsize);
+	else
+		ok = aead_update(vctx, out, outl, outsize, in, inl);
+	/* As the default provider's GCM: EVP_Cipher() says @inl. */
+	if (ok && c->kind == AOFF_AEAD_GCM)
+		*outl = inl;
+	return ok;
 }
 
 /* Params for @sw: all but the ones handled here. */

@@ -157,9 +157,10 @@ int aoff_aead_tls(struct aoff_aead *c, unsigned char *out, size_t *outl,
 		return 0;
 	}
 	/*
-	 * As the default provider says: the whole record, except that
-	 * decrypting ChaCha20-Poly1305 says the text's length.
+	 * As the default provider: the whole record encrypting, the text
+	 * decrypting (libssl's update path reads it; EVP_Cipher() on GCM
+	 * says the record, aead.c).
 	 */
-	*outl = c->enc || c->kind == AOFF_AEAD_GCM ? inl : m.len;
+	*outl = c->enc ? inl : m.len;
 	return 1;
 }

@@ -41,6 +41,10 @@ static OSSL_FUNC_core_get_params_fn *c_get_params;
 static const OSSL_ALGORITHM aoff_digests[] = {
 	{ "SHA2-256:SHA-256:SHA256:2.16.840.1.101.3.4.2.1", AOFF_PROPS,
 	  aoff_sha256_functions, "SHA-256 on the asyncoff device" },
+	{ "SHA2-384:SHA-384:SHA384:2.16.840.1.101.3.4.2.2", AOFF_PROPS,
+	  aoff_sha384_functions, "SHA-384 on the asyncoff device" },
+	{ "SHA2-512:SHA-512:SHA512:2.16.840.1.101.3.4.2.3", AOFF_PROPS,
+	  aoff_sha512_functions, "SHA-512 on the asyncoff device" },
 	{ NULL, NULL, NULL, NULL }
 };
 

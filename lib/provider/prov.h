@@ -244,6 +244,10 @@ int aoff_aead_dev_taglen(int kind, size_t taglen);
 int aoff_aead_dev(const struct aoff_aead_msg *m);
 int aoff_aead_sw(EVP_CIPHER_CTX *sw, const struct aoff_aead_msg *m);
 
+/* digest_sha512.c: SHA-384 and SHA-512. */
+extern const OSSL_DISPATCH aoff_sha384_functions[];
+extern const OSSL_DISPATCH aoff_sha512_functions[];
+
 /* aead.c: AES-128/192/256-GCM and ChaCha20-Poly1305. */
 extern const OSSL_DISPATCH aoff_aes128gcm_functions[];
 extern const OSSL_DISPATCH aoff_aes192gcm_functions[];

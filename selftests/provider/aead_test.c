@@ -800,9 +800,9 @@ static int t_jobs(void)
 	}
 	free(args);
 	printf("# %d pauses\n", pauses);
-	if (policy_device && submitted() >= 0 && pauses < N)
-		return fail("only %d pauses for %d jobs on the device",
-			    pauses, N);
+	/* A request may complete before its job looks (no pause). */
+	if (policy_device && submitted() >= 0 && pauses < 1)
+		return fail("no pause for %d jobs on the device", N);
 	return 1;
 }
 

@@ -8,10 +8,10 @@
 #     submitted counter stays put below and grows above; ASYNCOFF_OFFLOAD
 #     and the openssl.cnf key "offload" move the sizes; a bad value fails
 #     provider init naming it;
-#   - s_server -async -rev with the provider and s_client on each TLS 1.3
+#   - s_server -async with the provider and s_client on each TLS 1.3
 #     suite and TLS 1.2 ECDHE-ECDSA AES-GCM and ChaCha20-Poly1305: 1 MiB
-#     each way, lines of 4 KiB (records above the aead size), echoed back
-#     reversed and compared; the device counts the records;
+#     each way (16 KiB records, above the aead size) compared byte for
+#     byte; the device counts the records;
 #   - openssl speed -aead -async_jobs 16 for aes-128-gcm and
 #     chacha20-poly1305 through the provider, the device counting.
 # Prints TAP.  Usage: tls_aead.sh MODULES_DIR
@@ -58,6 +58,7 @@ good=0; [ -n "$a" ] && [ "$a" = "$b" ] && [ "$s1" -gt "$s0" ] && good=1
 check "policy: a 100 KB digest goes to the device" $good \
 	"policy: a 100 KB digest goes to the device" "$W/err"
 
+b=$(openssl dgst -sha256 -r "$W/small" | cut -d' ' -f1)
 s0=$(submitted)
 a=$(ASYNCOFF_OFFLOAD=digest:0 openssl dgst -sha256 $ONLY -r "$W/small" \
     2>"$W/err" | cut -d' ' -f1)
@@ -108,61 +109,77 @@ good=0
 check "policy: a bad ASYNCOFF_OFFLOAD fails provider init naming the item" \
 	$good "policy: bad value" "$W/err"
 
-# --- TLS: s_server -async -rev, 1 MiB each way ---------------------------
+# --- TLS: s_server -async and s_client, 1 MiB each way ------------------
+# s_server's default loop (SSL_read/SSL_write, which handle a paused job):
+# its stdin goes to the client, what it reads to its stdout, and the
+# other way round for s_client; -quiet keeps both outputs to the data.
+# (-rev and -WWW run through an SSL BIO, which does not retry a paused
+# handshake or read: they cannot serve -async with work that pauses.)
+# The data are decimal digits only: neither tool reads a command in them.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	-keyout "$W/key.pem" -out "$W/cert.pem" -subj /CN=localhost -days 1 \
 	2>/dev/null
-# 256 lines of 4 KiB: records over the aead size both ways.
-head -c 786432 /dev/urandom | base64 -w 4095 >"$W/lines"
-printf 'CLOSE\n' >>"$W/lines"
-grep -v '^CLOSE$' "$W/lines" | rev >"$W/want"
+head -c 900000 /dev/urandom | od -An -tu1 -v | tr -dc '0-9' |
+	head -c 1048576 >"$W/c2s"
+head -c 900000 /dev/urandom | od -An -tu1 -v | tr -dc '0-9' |
+	head -c 1048576 >"$W/s2c"
 ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up 2>/dev/null
 port=5533
-tls_rev() {	# $1: name, $2: s_server/s_client suite options, $3: expected cipher name
+listening() {	# is anything listening on TCP port $1 (IPv4 or v6)?
+	hex=$(printf '%04X' "$1")
+	grep -q ":$hex 00000000:0000 0A" /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+size() { wc -c <"$1" 2>/dev/null || echo 0; }
+tls_both() {	# $1: name, $2: suite options for both tools
 	port=$((port + 1))
+	rm -f "$W/sfifo" "$W/cfifo" "$W/sout" "$W/cout"
+	mkfifo "$W/sfifo" "$W/cfifo"
 	s0=$(submitted)
-	timeout 300 openssl s_server $PROV -propquery "?provider=asyncoff" \
-		-async -accept $port -cert "$W/cert.pem" -key "$W/key.pem" \
-		$2 -naccept 1 -rev >"$W/server.log" 2>&1 &
+	(cat "$W/s2c"; sleep 300) >"$W/sfifo" &
+	sfeed=$!
+	openssl s_server $PROV -propquery "?provider=asyncoff" -async -quiet \
+		-accept $port -cert "$W/cert.pem" -key "$W/key.pem" $2 \
+		-naccept 1 <"$W/sfifo" >"$W/sout" 2>"$W/server.log" &
 	spid=$!
 	i=0
-	while ! grep -q ACCEPT "$W/server.log" && [ $i -lt 300 ]; do
+	while ! listening $port && [ $i -lt 300 ]; do
 		sleep 0.1; i=$((i + 1))
 	done
-	timeout 300 openssl s_client -connect 127.0.0.1:$port $2 -quiet \
-		<"$W/lines" >"$W/got" 2>"$W/client.err"
-	crc=$?
+	(cat "$W/c2s"; sleep 300) >"$W/cfifo" &
+	cfeed=$!
+	openssl s_client -connect 127.0.0.1:$port $2 -quiet <"$W/cfifo" \
+		>"$W/cout" 2>"$W/client.err" &
+	cpid=$!
 	i=0
-	while kill -0 $spid 2>/dev/null && [ $i -lt 100 ]; do
+	while { [ "$(size "$W/sout")" -lt 1048576 ] ||
+		[ "$(size "$W/cout")" -lt 1048576 ]; } && [ $i -lt 2400 ] &&
+	      kill -0 $spid 2>/dev/null; do
 		sleep 0.1; i=$((i + 1))
 	done
-	kill $spid 2>/dev/null
-	wait $spid
+	kill $cpid $spid $cfeed $sfeed 2>/dev/null
+	wait $cpid $spid 2>/dev/null
 	s1=$(submitted)
-	same=0; cmp -s "$W/got" "$W/want" && same=1
-	suite=0; grep -q "CIPHER is $3" "$W/server.log" && suite=1
-	echo "# $1: client $crc, echo intact $same, suite $suite, device requests $((s1 - s0))"
+	same=0
+	cmp -s "$W/sout" "$W/c2s" && cmp -s "$W/cout" "$W/s2c" && same=1
+	echo "# $1: server got $(size "$W/sout"), client got $(size "$W/cout"), intact $same, device requests $((s1 - s0)), $((i / 10)) s"
 	good=0
-	[ $same = 1 ] && [ $suite = 1 ] && [ $((s1 - s0)) -ge 256 ] && good=1
-	check "$1: 1 MiB each way intact, records on the device" $good \
-		"$1" "$W/server.log" "$W/client.err"
+	[ $same = 1 ] && [ $((s1 - s0)) -ge 128 ] && good=1
+	check "$1: s_server -async, 1 MiB each way intact, records on the device" \
+		$good "$1" "$W/server.log" "$W/client.err"
 }
-tls_rev "TLS 1.3 TLS_AES_128_GCM_SHA256" \
-	"-tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256" TLS_AES_128_GCM_SHA256
-tls_rev "TLS 1.3 TLS_AES_256_GCM_SHA384" \
-	"-tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384" TLS_AES_256_GCM_SHA384
-tls_rev "TLS 1.3 TLS_CHACHA20_POLY1305_SHA256" \
-	"-tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256" \
-	TLS_CHACHA20_POLY1305_SHA256
-tls_rev "TLS 1.2 ECDHE-ECDSA-AES128-GCM-SHA256" \
-	"-tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256" \
-	ECDHE-ECDSA-AES128-GCM-SHA256
-tls_rev "TLS 1.2 ECDHE-ECDSA-AES256-GCM-SHA384" \
-	"-tls1_2 -cipher ECDHE-ECDSA-AES256-GCM-SHA384" \
-	ECDHE-ECDSA-AES256-GCM-SHA384
-tls_rev "TLS 1.2 ECDHE-ECDSA-CHACHA20-POLY1305" \
-	"-tls1_2 -cipher ECDHE-ECDSA-CHACHA20-POLY1305" \
-	ECDHE-ECDSA-CHACHA20-POLY1305
+# One suite offered by both sides: a connection that works used it.
+tls_both "TLS 1.3 TLS_AES_128_GCM_SHA256" \
+	"-tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256"
+tls_both "TLS 1.3 TLS_AES_256_GCM_SHA384" \
+	"-tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384"
+tls_both "TLS 1.3 TLS_CHACHA20_POLY1305_SHA256" \
+	"-tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256"
+tls_both "TLS 1.2 ECDHE-ECDSA-AES128-GCM-SHA256" \
+	"-tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256"
+tls_both "TLS 1.2 ECDHE-ECDSA-AES256-GCM-SHA384" \
+	"-tls1_2 -cipher ECDHE-ECDSA-AES256-GCM-SHA384"
+tls_both "TLS 1.2 ECDHE-ECDSA-CHACHA20-POLY1305" \
+	"-tls1_2 -cipher ECDHE-ECDSA-CHACHA20-POLY1305"
 
 # --- openssl speed -aead -async_jobs 16 ----------------------------------
 for alg in aes-128-gcm chacha20-poly1305; do
