@@ -61,7 +61,7 @@ enum aoff_pol_class {
 };
 #define AOFF_POL_OFF		((size_t)-1)
 /* Defaults: the measurements in Documentation/provider.md. */
-#define AOFF_POL_DIGEST_DEFAULT	4096
+#define AOFF_POL_DIGEST_DEFAULT	16384
 #define AOFF_POL_CIPHER_DEFAULT	1024
 #define AOFF_POL_AEAD_DEFAULT	1024
 /* Settings from openssl.cnf / the environment, fixed at init (prov.c). */

@@ -10,6 +10,7 @@
 #     provider init naming it;
 #   - s_server -async with the provider and s_client on each TLS 1.3
 #     suite and TLS 1.2 ECDHE-ECDSA AES-GCM and ChaCha20-Poly1305: 1 MiB
+#     (TLS_AES_256_GCM_SHA384) or 256 KiB
 #     each way (16 KiB records, above the aead size) compared byte for
 #     byte; the device counts the records;
 #   - openssl speed -aead -async_jobs 16 for aes-128-gcm and
@@ -120,18 +121,21 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	-keyout "$W/key.pem" -out "$W/cert.pem" -subj /CN=localhost -days 1 \
 	2>/dev/null
 head -c 900000 /dev/urandom | od -An -tu1 -v | tr -dc '0-9' |
-	head -c 1048576 >"$W/c2s"
+	head -c 1048576 >"$W/c2s.all"
 head -c 900000 /dev/urandom | od -An -tu1 -v | tr -dc '0-9' |
-	head -c 1048576 >"$W/s2c"
+	head -c 1048576 >"$W/s2c.all"
 ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up 2>/dev/null
 port=5533
 listening() {	# is anything listening on TCP port $1 (IPv4 or v6)?
 	hex=$(printf '%04X' "$1")
-	grep -q ":$hex 00000000:0000 0A" /proc/net/tcp /proc/net/tcp6 2>/dev/null
+	grep -q ":$hex [0-9A-F]*:0000 0A" /proc/net/tcp /proc/net/tcp6 2>/dev/null
 }
 size() { wc -c <"$1" 2>/dev/null || echo 0; }
-tls_both() {	# $1: name, $2: suite options for both tools
+tls_both() {	# $1: name, $2: suite options for both tools, $3: bytes each way
 	port=$((port + 1))
+	nb=$3
+	head -c "$nb" "$W/s2c.all" >"$W/s2c"
+	head -c "$nb" "$W/c2s.all" >"$W/c2s"
 	rm -f "$W/sfifo" "$W/cfifo" "$W/sout" "$W/cout"
 	mkfifo "$W/sfifo" "$W/cfifo"
 	s0=$(submitted)
@@ -151,35 +155,38 @@ tls_both() {	# $1: name, $2: suite options for both tools
 		>"$W/cout" 2>"$W/client.err" &
 	cpid=$!
 	i=0
-	while { [ "$(size "$W/sout")" -lt 1048576 ] ||
-		[ "$(size "$W/cout")" -lt 1048576 ]; } && [ $i -lt 2400 ] &&
-	      kill -0 $spid 2>/dev/null; do
-		sleep 0.1; i=$((i + 1))
+	while { [ "$(size "$W/sout")" -lt "$nb" ] ||
+		[ "$(size "$W/cout")" -lt "$nb" ]; } && [ $i -lt 240 ]; do
+		sleep 1; i=$((i + 1))
 	done
 	kill $cpid $spid $cfeed $sfeed 2>/dev/null
 	wait $cpid $spid 2>/dev/null
 	s1=$(submitted)
 	same=0
 	cmp -s "$W/sout" "$W/c2s" && cmp -s "$W/cout" "$W/s2c" && same=1
-	echo "# $1: server got $(size "$W/sout"), client got $(size "$W/cout"), intact $same, device requests $((s1 - s0)), $((i / 10)) s"
+	echo "# $1: server got $(size "$W/sout"), client got $(size "$W/cout"), intact $same, device requests $((s1 - s0)), ${i}s"
 	good=0
-	[ $same = 1 ] && [ $((s1 - s0)) -ge 128 ] && good=1
-	check "$1: s_server -async, 1 MiB each way intact, records on the device" \
+	# At least one request per full 16 KiB record each way.
+	[ $same = 1 ] && [ $((s1 - s0)) -ge $((nb / 8192)) ] && good=1
+	check "$1: s_server -async, $((nb / 1024)) KiB each way intact, records on the device" \
 		$good "$1" "$W/server.log" "$W/client.err"
 }
 # One suite offered by both sides: a connection that works used it.
-tls_both "TLS 1.3 TLS_AES_128_GCM_SHA256" \
-	"-tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256"
+# 1 MiB each way on TLS 1.3's default suite; 256 KiB on the others keeps
+# the suite's time within its budget under TCG (a 1 MiB connection takes
+# minutes there).
 tls_both "TLS 1.3 TLS_AES_256_GCM_SHA384" \
-	"-tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384"
+	"-tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384" 1048576
+tls_both "TLS 1.3 TLS_AES_128_GCM_SHA256" \
+	"-tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256" 262144
 tls_both "TLS 1.3 TLS_CHACHA20_POLY1305_SHA256" \
-	"-tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256"
+	"-tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256" 262144
 tls_both "TLS 1.2 ECDHE-ECDSA-AES128-GCM-SHA256" \
-	"-tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256"
+	"-tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256" 262144
 tls_both "TLS 1.2 ECDHE-ECDSA-AES256-GCM-SHA384" \
-	"-tls1_2 -cipher ECDHE-ECDSA-AES256-GCM-SHA384"
+	"-tls1_2 -cipher ECDHE-ECDSA-AES256-GCM-SHA384" 262144
 tls_both "TLS 1.2 ECDHE-ECDSA-CHACHA20-POLY1305" \
-	"-tls1_2 -cipher ECDHE-ECDSA-CHACHA20-POLY1305"
+	"-tls1_2 -cipher ECDHE-ECDSA-CHACHA20-POLY1305" 262144
 
 # --- openssl speed -aead -async_jobs 16 ----------------------------------
 for alg in aes-128-gcm chacha20-poly1305; do
