@@ -405,6 +405,109 @@ static inline void aoff_prep_x25519_derive(struct aoff_sqe *sqe,
 }
 
 /*
+ * AEAD (AES-GCM, ChaCha20-Poly1305): one message per request.  The key
+ * block at @key_off is the @key_len-byte key followed by the 12-byte
+ * nonce.  @len is the text's length without the tag: encrypting, @len
+ * bytes at @in_off become @len bytes of ciphertext and the @tag_len-byte
+ * tag at @out_off; decrypting, the input is @len bytes of ciphertext
+ * followed by the tag, and @len bytes of plaintext are written only when
+ * the tag matches (else the completion says -EBADMSG).
+ */
+static inline void aoff_prep_aead(struct aoff_sqe *sqe, uint64_t user_data,
+				  uint8_t opcode, int encrypt,
+				  uint64_t key_off, uint32_t key_len,
+				  uint64_t aad_off, uint32_t aad_len,
+				  uint64_t in_off, uint32_t len,
+				  uint64_t out_off, uint32_t tag_len)
+{
+	sqe->opcode = opcode;
+	sqe->user_data = user_data;
+	sqe->in_off = in_off;
+	sqe->in_len = encrypt ? len : len + tag_len;
+	sqe->out_off = out_off;
+	sqe->out_len = encrypt ? len + tag_len : len;
+	sqe->aead.key_off = key_off;
+	sqe->aead.key_len = (uint8_t)key_len;
+	sqe->aead.aad_off = aad_len ? aad_off : 0;
+	sqe->aead.aad_len = aad_len;
+	sqe->aead.tag_len = (uint8_t)tag_len;
+}
+static inline void aoff_prep_aes_gcm(struct aoff_sqe *sqe, uint64_t user_data,
+				     int encrypt, uint64_t key_off,
+				     uint32_t key_len, uint64_t aad_off,
+				     uint32_t aad_len, uint64_t in_off,
+				     uint32_t len, uint64_t out_off,
+				     uint32_t tag_len)
+{
+	aoff_prep_aead(sqe, user_data,
+		       encrypt ? AOFF_OP_AES_GCM_ENCRYPT : AOFF_OP_AES_GCM_DECRYPT,
+		       encrypt, key_off, key_len, aad_off, aad_len, in_off, len,
+		       out_off, tag_len);
+}
+static inline void aoff_prep_chacha20_poly1305(struct aoff_sqe *sqe,
+					       uint64_t user_data, int encrypt,
+					       uint64_t key_off,
+					       uint64_t aad_off,
+					       uint32_t aad_len,
+					       uint64_t in_off, uint32_t len,
+					       uint64_t out_off)
+{
+	aoff_prep_aead(sqe, user_data,
+		       encrypt ? AOFF_OP_CHACHA20_POLY1305_ENCRYPT :
+				 AOFF_OP_CHACHA20_POLY1305_DECRYPT,
+		       encrypt, key_off, 32, aad_off, aad_len, in_off, len,
+		       out_off, AOFF_AEAD_TAG_MAX);
+}
+
+/*
+ * SHA-384 and SHA-512: as the SHA-256 helpers; @opcode is one of the
+ * AOFF_OP_SHA384* / AOFF_OP_SHA512* one-shot and partial opcodes (only
+ * the one-shot and LAST ones write a digest at @out_off), or
+ * AOFF_OP_HMAC_SHA384 / _SHA512 with aoff_prep_hmac_sha512().
+ */
+static inline uint32_t aoff_sha512_digest_size(uint8_t opcode)
+{
+	switch (opcode) {
+	case AOFF_OP_SHA384:
+	case AOFF_OP_SHA384_LAST:
+	case AOFF_OP_HMAC_SHA384:
+		return AOFF_SHA384_DIGEST_SIZE;
+	case AOFF_OP_SHA512:
+	case AOFF_OP_SHA512_LAST:
+	case AOFF_OP_HMAC_SHA512:
+		return AOFF_SHA512_DIGEST_SIZE;
+	}
+	return 0;	/* FIRST, MIDDLE: no output */
+}
+static inline void aoff_prep_sha512(struct aoff_sqe *sqe, uint64_t user_data,
+				    uint8_t opcode, uint32_t slot,
+				    uint64_t in_off, uint32_t in_len,
+				    uint64_t out_off)
+{
+	uint32_t dlen = aoff_sha512_digest_size(opcode);
+
+	sqe->opcode = opcode;
+	sqe->user_data = user_data;
+	sqe->in_off = in_off;
+	sqe->in_len = in_len;
+	sqe->hash.state_slot = slot;
+	if (dlen) {
+		sqe->out_off = out_off;
+		sqe->out_len = dlen;
+	}
+}
+static inline void aoff_prep_hmac_sha512(struct aoff_sqe *sqe,
+					 uint64_t user_data, uint8_t opcode,
+					 uint64_t key_off, uint32_t key_len,
+					 uint64_t in_off, uint32_t in_len,
+					 uint64_t out_off)
+{
+	aoff_prep_sha512(sqe, user_data, opcode, 0, in_off, in_len, out_off);
+	sqe->hash.key_off = key_off;
+	sqe->hash.key_len = key_len;
+}
+
+/*
  * Completion, straight from shared memory.  aoff_peek_cqe() gives the
  * oldest pending CQE (0) or -EAGAIN; aoff_cqe_seen() / aoff_cq_advance()
  * hand slots back to the device.  aoff_peek_batch_cqe() fills @cqes with

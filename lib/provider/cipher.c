@@ -24,6 +24,9 @@
  * the same key, counter and key stream bookkeeping as the device path;
  * outside a job it goes to the device, which only sleeps the thread.
  *
+ * The offload policy (policy.c, class "cipher") keeps requests shorter
+ * than its size in-process too, on the same path.
+ *
  * With "tls-version" set (libssl, provided ciphers), each CBC update is
  * one TLS record, padded here on encryption, unpadded and stripped of its
  * MAC on decryption (cipher_tls.c), as the default provider does.
@@ -58,7 +61,8 @@ struct aoff_cipher {
 	size_t tlsmacsize;
 	uint8_t tlsmac[TLS_MAC_MAX];
 	int tlsmac_set;
-	EVP_CIPHER_CTX *sw;		/* CTR in a job: keyed with key */
+	EVP_CIPHER_CTX *sw;		/* in-process: keyed with key */
+	int sw_enc;			/* ... for this direction */
 };
 
 static void *aoff_cipher_new(unsigned int mode, size_t keylen)
@@ -95,38 +99,52 @@ static void *cipher_dupctx(void *vctx)
 }
 
 /*
- * CTR in-process (see the top of the file): @len bytes, whole blocks, from
- * the counter in c->iv, which is left at the next counter as the device
- * leaves it.
+ * In-process on the default provider's cipher (sw.c): CTR inside a job
+ * (see the top of the file), and requests the offload policy keeps off
+ * the device.  @len bytes, whole blocks, from the chaining value in c->iv,
+ * which is left where the device would leave it (CBC: the last ciphertext
+ * block; CTR: the next counter).
  */
-static int ctr_sw(struct aoff_cipher *c, const uint8_t *in, uint8_t *out,
-		  size_t len)
+static int cipher_sw(struct aoff_cipher *c, const uint8_t *in, uint8_t *out,
+		     size_t len)
 {
+	static const char *const names[2][3] = {
+		{ "AES-128-CBC", "AES-192-CBC", "AES-256-CBC" },
+		{ "AES-128-CTR", "AES-192-CTR", "AES-256-CTR" },
+	};
+	int enc = c->enc || c->mode == EVP_CIPH_CTR_MODE;
 	int outl = 0;
 
+	if (c->sw && c->sw_enc != enc) {
+		EVP_CIPHER_CTX_free(c->sw);
+		c->sw = NULL;
+	}
 	if (!c->sw) {
-		const EVP_CIPHER *ci = aoff_sw_aes_ctr(c->keylen);
+		const EVP_CIPHER *ci = aoff_sw_cipher(
+			names[c->mode == EVP_CIPH_CTR_MODE][(c->keylen - 16) / 8]);
 
 		if (!ci)
 			return 0;
 		c->sw = EVP_CIPHER_CTX_new();
-		if (!c->sw || !EVP_EncryptInit_ex2(c->sw, ci, c->key, NULL,
-						   NULL)) {
+		if (!c->sw || !EVP_CipherInit_ex2(c->sw, ci, c->key, NULL,
+						  enc, NULL)) {
 			EVP_CIPHER_CTX_free(c->sw);
 			c->sw = NULL;
-			AOFF_RAISE(AOFF_R_NO_SOFTWARE, "AES-CTR key setup");
+			AOFF_RAISE(AOFF_R_NO_SOFTWARE, "AES key setup");
 			return 0;
 		}
+		c->sw_enc = enc;
 	}
 	while (len) {
 		/* EVP's lengths are int: 1 GiB at a time, whole blocks. */
 		size_t n = len > (1U << 30) ? (1U << 30) : len;
 
-		if (!EVP_EncryptInit_ex2(c->sw, NULL, NULL, c->iv, NULL) ||
-		    !EVP_EncryptUpdate(c->sw, out, &outl, in, (int)n) ||
+		if (!EVP_CipherInit_ex2(c->sw, NULL, NULL, c->iv, enc, NULL) ||
+		    !EVP_CIPHER_CTX_set_padding(c->sw, 0) ||
+		    !EVP_CipherUpdate(c->sw, out, &outl, in, (int)n) ||
 		    (size_t)outl != n ||
 		    !EVP_CIPHER_CTX_get_updated_iv(c->sw, c->iv, AES_BLK)) {
-			AOFF_RAISE(AOFF_R_NO_SOFTWARE, "in-process AES-CTR");
+			AOFF_RAISE(AOFF_R_NO_SOFTWARE, "in-process AES");
 			return 0;
 		}
 		in += n;
@@ -149,8 +167,9 @@ static int cipher_dev(struct aoff_cipher *c, const uint8_t *in, uint8_t *out,
 
 	if (!len)
 		return 1;
-	if (c->mode == EVP_CIPH_CTR_MODE && ASYNC_get_current_job())
-		return ctr_sw(c, in, out, len);
+	if ((c->mode == EVP_CIPH_CTR_MODE && ASYNC_get_current_job()) ||
+	    !aoff_policy_device(AOFF_POL_CIPHER, len))
+		return cipher_sw(c, in, out, len);
 	if (!aoff_dev_get(&d))
 		return 0;
 	while (len) {

@@ -33,6 +33,13 @@
  * slot would have got (K0 ^ ipad first for HMAC, or the replayed copy),
  * until final or reset.  Such a stream copies with EVP_MD_CTX_copy_ex and
  * moves freely between jobs and threads.
+ *
+ * The offload policy (policy.c, class "digest", size T): a message that
+ * ends before T bytes never reaches the device.  A stream starts
+ * in-process ("below"), keeping the copy it would keep for a replay;
+ * once T bytes are hashed it moves to a slot by replaying that copy, and
+ * goes on there.  A first update of T bytes or more goes straight to the
+ * device.  A stream whose copy was lost (T > dup_max) stays in-process.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -108,6 +115,7 @@ void aoff_hs_reset(struct aoff_hs *hs)
 	hs->buflen = 0;
 	hs->started = 0;
 	hs->failed = 0;
+	hs->below = 0;
 }
 
 void aoff_hs_release(struct aoff_hs *hs)
@@ -236,8 +244,12 @@ static int hs_send(struct aoff_hs *hs, struct aoff_dev *d, struct piece *pc,
 {
 	size_t total = 0;
 
-	if (hs->sw)
+	if (hs->sw) {
+		if (hs->below && log)
+			for (int i = 0; i < npc; i++)
+				hs_log(hs, pc[i].p, pc[i].len);
 		return hs_sw_feed(hs, pc, npc);
+	}
 	for (int i = 0; i < npc; i++)
 		total += pc[i].len;
 	if (!hs->hsl) {
@@ -349,6 +361,41 @@ static int hs_prepare(struct aoff_hs *hs, struct aoff_dev *d)
 	return 1;
 }
 
+/*
+ * The offload policy, before @n more bytes are hashed: a stream that
+ * stays short starts in-process; one that reaches the policy's size
+ * leaves it (its log replays into a slot at hs_prepare()).
+ */
+static int hs_policy(struct aoff_hs *hs, size_t n)
+{
+	const EVP_MD *md;
+
+	if (hs->below) {
+		if (!aoff_policy_device(AOFF_POL_DIGEST, hs->loglen + n) ||
+		    hs->log_lost)
+			return 1;
+		hs_drop_sw(hs);
+		hs->below = 0;
+		return 1;
+	}
+	if (hs->started || hs->sw || aoff_policy_device(AOFF_POL_DIGEST, n))
+		return 1;
+	md = aoff_sw_sha256();
+	if (!md)
+		return 0;
+	hs->sw = EVP_MD_CTX_new();
+	if (!hs->sw || !EVP_DigestInit_ex(hs->sw, md, NULL)) {
+		hs_drop_sw(hs);
+		AOFF_RAISE(AOFF_R_NO_SOFTWARE, "in-process SHA-256");
+		return 0;
+	}
+	hs->below = 1;
+	/* Never moving to the device: no copy to keep. */
+	hs->log_lost = aoff_prov_cfg.offload_min[AOFF_POL_DIGEST] ==
+		       AOFF_POL_OFF;
+	return 1;
+}
+
 static void hs_ipad(const struct aoff_hs *hs, uint8_t *blk, uint8_t pad)
 {
 	memset(blk, pad, BLK);
@@ -374,11 +421,13 @@ int aoff_hs_update(struct aoff_hs *hs, const uint8_t *p, size_t len)
 		hs->buflen = total;
 		return 1;
 	}
-	if (!hs_prepare(hs, &d))
-		goto fail;
 	/* Send all but the last 1..64 bytes, which wait for more or final. */
 	n = ((total - 1) / BLK) * BLK;
 	keep = total - n;
+	if (!hs_policy(hs, n + (hs->hmac && !hs->started ? BLK : 0)))
+		goto fail;
+	if (!hs_prepare(hs, &d))
+		goto fail;
 	if (hs->hmac && !hs->started) {
 		hs_ipad(hs, ipad, 0x36);
 		pc[npc++] = (struct piece){ ipad, BLK };
@@ -512,6 +561,22 @@ int aoff_hs_final(struct aoff_hs *hs, uint8_t out[AOFF_SHA256_DIGEST_SIZE])
 	struct aoff_dev d;
 	int ok;
 
+	/* A short message the policy keeps in-process, never bound. */
+	if (!hs->started && !hs->sw && !hs->failed &&
+	    !aoff_policy_device(AOFF_POL_DIGEST, hs->buflen)) {
+		uint8_t ipad[BLK];
+
+		ok = hs_policy(hs, hs->buflen);
+		if (ok && hs->hmac) {
+			hs_ipad(hs, ipad, 0x36);
+			ok = EVP_DigestUpdate(hs->sw, ipad, BLK);
+			OPENSSL_cleanse(ipad, sizeof(ipad));
+		}
+		ok = ok && hs_final_sw(hs, out);
+		aoff_hs_reset(hs);
+		hs->failed = !ok;
+		return ok;
+	}
 	if (!hs_prepare(hs, &d)) {
 		hs->failed = 1;
 		return 0;
@@ -565,7 +630,7 @@ int aoff_hs_dup(struct aoff_hs *dst, const struct aoff_hs *src)
 			AOFF_RAISE(AOFF_R_NO_MEMORY, "hash stream copy");
 			return 0;
 		}
-		return 1;
+		/* Below the policy's size, the log goes with it. */
 	}
 	/* Share the slot; whichever copy goes on first keeps it. */
 	if (dst->hsl)
@@ -574,6 +639,7 @@ int aoff_hs_dup(struct aoff_hs *dst, const struct aoff_hs *src)
 		dst->log = OPENSSL_malloc(src->loglen);
 		if (!dst->log) {
 			hs_drop_slot(dst);
+			hs_drop_sw(dst);
 			AOFF_RAISE(AOFF_R_NO_MEMORY, "hash stream copy");
 			return 0;
 		}

@@ -10,6 +10,8 @@
  *					be copied or moved (65536)
  *   data_bytes	ASYNCOFF_DATA_BYTES	data area of each device context
  *					(65536; requests are cut to fit it)
+ *   offload	ASYNCOFF_OFFLOAD	which operations go to the device,
+ *					per class and size (policy.c)
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,6 +29,12 @@ struct aoff_prov_cfg aoff_prov_cfg = {
 	.device = "/dev/asyncoff0",
 	.dup_max = 64 * 1024,
 	.data_bytes = 64 * 1024,
+	.offload_min = {
+		[AOFF_POL_DIGEST] = AOFF_POL_DIGEST_DEFAULT,
+		[AOFF_POL_CIPHER] = AOFF_POL_CIPHER_DEFAULT,
+		[AOFF_POL_AEAD] = AOFF_POL_AEAD_DEFAULT,
+		[AOFF_POL_PK] = 0,
+	},
 };
 
 static OSSL_FUNC_core_get_params_fn *c_get_params;
@@ -34,6 +42,10 @@ static OSSL_FUNC_core_get_params_fn *c_get_params;
 static const OSSL_ALGORITHM aoff_digests[] = {
 	{ "SHA2-256:SHA-256:SHA256:2.16.840.1.101.3.4.2.1", AOFF_PROPS,
 	  aoff_sha256_functions, "SHA-256 on the asyncoff device" },
+	{ "SHA2-384:SHA-384:SHA384:2.16.840.1.101.3.4.2.2", AOFF_PROPS,
+	  aoff_sha384_functions, "SHA-384 on the asyncoff device" },
+	{ "SHA2-512:SHA-512:SHA512:2.16.840.1.101.3.4.2.3", AOFF_PROPS,
+	  aoff_sha512_functions, "SHA-512 on the asyncoff device" },
 	{ NULL, NULL, NULL, NULL }
 };
 
@@ -53,6 +65,14 @@ static const OSSL_ALGORITHM aoff_ciphers[] = {
 	{ "AES-128-CTR", AOFF_PROPS, aoff_aes128ctr_functions, NULL },
 	{ "AES-192-CTR", AOFF_PROPS, aoff_aes192ctr_functions, NULL },
 	{ "AES-256-CTR", AOFF_PROPS, aoff_aes256ctr_functions, NULL },
+	{ "AES-128-GCM:id-aes128-GCM:2.16.840.1.101.3.4.1.6", AOFF_PROPS,
+	  aoff_aes128gcm_functions, NULL },
+	{ "AES-192-GCM:id-aes192-GCM:2.16.840.1.101.3.4.1.26", AOFF_PROPS,
+	  aoff_aes192gcm_functions, NULL },
+	{ "AES-256-GCM:id-aes256-GCM:2.16.840.1.101.3.4.1.46", AOFF_PROPS,
+	  aoff_aes256gcm_functions, NULL },
+	{ "ChaCha20-Poly1305", AOFF_PROPS, aoff_chacha20poly1305_functions,
+	  NULL },
 	{ NULL, NULL, NULL, NULL }
 };
 
@@ -217,6 +237,11 @@ static int aoff_configure(const OSSL_CORE_HANDLE *handle)
 		}
 		aoff_prov_cfg.data_bytes = sz;
 	}
+	v = aoff_setting(handle, "offload", "ASYNCOFF_OFFLOAD");
+	if (v && !aoff_policy_parse(v, getenv("ASYNCOFF_OFFLOAD") &&
+				    *getenv("ASYNCOFF_OFFLOAD") ?
+				    "ASYNCOFF_OFFLOAD" : "offload"))
+		return 0;
 	if (!aoff_prov_cfg.device)
 		return 0;
 

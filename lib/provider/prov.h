@@ -45,13 +45,42 @@ struct aoff_prov {
 	const OSSL_CORE_HANDLE *handle;
 };
 
+/*
+ * policy.c: the offload policy.  An operation of class @cls on @len bytes
+ * goes to the device when @len >= aoff_prov_cfg.offload_min[@cls];
+ * AOFF_POL_OFF: never.  Set from "offload" / ASYNCOFF_OFFLOAD at init,
+ * read-only after.  (The engine, which shares hstream.c, leaves it 0:
+ * everything on the device.)
+ */
+enum aoff_pol_class {
+	AOFF_POL_DIGEST,	/* SHA-2, HMAC: message length */
+	AOFF_POL_CIPHER,	/* AES-CBC/CTR: bytes per request */
+	AOFF_POL_AEAD,		/* AES-GCM, ChaCha20-Poly1305: message */
+	AOFF_POL_PK,		/* public key: 0 (on) or AOFF_POL_OFF */
+	AOFF_POL_NR
+};
+#define AOFF_POL_OFF		((size_t)-1)
+/* Defaults: the measurements in Documentation/provider.md. */
+#define AOFF_POL_DIGEST_DEFAULT	16384
+#define AOFF_POL_CIPHER_DEFAULT	1024
+#define AOFF_POL_AEAD_DEFAULT	1024
 /* Settings from openssl.cnf / the environment, fixed at init (prov.c). */
 struct aoff_prov_cfg {
 	const char *device;	/* the device node the bridge opens */
 	size_t dup_max;		/* longest hash stream kept for replay */
 	size_t data_bytes;	/* data area of each device context */
+	size_t offload_min[AOFF_POL_NR];	/* the offload policy */
 };
 extern struct aoff_prov_cfg aoff_prov_cfg;
+
+/* Parse a setting (@from names it in errors); 1, or 0 with an error. */
+int aoff_policy_parse(const char *s, const char *from);
+const char *aoff_policy_class_name(enum aoff_pol_class cls);
+static inline int aoff_policy_device(enum aoff_pol_class cls, size_t len)
+{
+	return aoff_prov_cfg.offload_min[cls] != AOFF_POL_OFF &&
+	       len >= aoff_prov_cfg.offload_min[cls];
+}
 
 /* err.c */
 void aoff_err_init(const OSSL_DISPATCH *in);
@@ -143,6 +172,12 @@ struct aoff_hs {
 	 * provider's SHA-256 (an EVP_MD_CTX), until final or reset.
 	 */
 	EVP_MD_CTX *sw;
+	/*
+	 * In @sw because the offload policy keeps streams shorter than its
+	 * digest size in-process; the log is kept, and a stream that grows
+	 * past the size moves to a slot by replaying it.
+	 */
+	int below;
 };
 
 void aoff_hs_init(struct aoff_hs *hs);
@@ -175,7 +210,49 @@ void aoff_hmac_cleanup(void);
 OSSL_LIB_CTX *aoff_sw_libctx(void);
 const EVP_MD *aoff_sw_sha256(void);
 const EVP_CIPHER *aoff_sw_aes_ctr(size_t keylen);
+/* Any algorithm by a constant name, fetched once. */
+const EVP_CIPHER *aoff_sw_cipher(const char *name);
+const EVP_MD *aoff_sw_md(const char *name);
+/* Random bytes from the private library context's DRBG. */
+int aoff_sw_rand(uint8_t *buf, size_t len);
 void aoff_sw_cleanup(void);
+
+/*
+ * aead_dev.c: one AEAD message on the device or in-process.  Encrypting,
+ * @len bytes @in -> @out and the @taglen-byte tag into @tag; decrypting,
+ * @tag is checked.  The device path returns 1, 0 with an error raised,
+ * or -EBADMSG (tag mismatch: nothing written, nothing raised); so does
+ * the in-process one (its -EBADMSG may leave the default provider's error).
+ */
+enum { AOFF_AEAD_GCM, AOFF_AEAD_CHACHA };
+struct aoff_aead_msg {
+	int kind;
+	int enc;
+	const uint8_t *key;
+	size_t keylen;
+	const uint8_t *nonce;		/* AOFF_AEAD_NONCE_SIZE bytes */
+	const uint8_t *aad;
+	size_t aadlen;
+	const uint8_t *in;
+	uint8_t *out;
+	size_t len;
+	uint8_t *tag;
+	size_t taglen;
+};
+int aoff_aead_dev_fits(size_t aadlen, size_t len);
+int aoff_aead_dev_taglen(int kind, size_t taglen);
+int aoff_aead_dev(const struct aoff_aead_msg *m);
+int aoff_aead_sw(EVP_CIPHER_CTX *sw, const struct aoff_aead_msg *m);
+
+/* digest_sha512.c: SHA-384 and SHA-512. */
+extern const OSSL_DISPATCH aoff_sha384_functions[];
+extern const OSSL_DISPATCH aoff_sha512_functions[];
+
+/* aead.c: AES-128/192/256-GCM and ChaCha20-Poly1305. */
+extern const OSSL_DISPATCH aoff_aes128gcm_functions[];
+extern const OSSL_DISPATCH aoff_aes192gcm_functions[];
+extern const OSSL_DISPATCH aoff_aes256gcm_functions[];
+extern const OSSL_DISPATCH aoff_chacha20poly1305_functions[];
 
 /* cipher_tls.c: TLS CBC record padding and MAC removal (constant time). */
 int aoff_tls_unpad(unsigned int tlsversion, uint8_t *rec, size_t *len,

@@ -10,6 +10,10 @@ mod=${2:?usage: run.sh TEST_DIR MODULES_DIR}
 here=$(dirname "$0")
 export OPENSSL_MODULES=$mod
 status=0
+# prov_test and tools.sh test the device paths: every operation goes to
+# the device, whatever its size.  policy_test and aead_test run with the
+# default policy (and set their own).
+export ASYNCOFF_OFFLOAD=digest:0,cipher:0,aead:0
 
 args=
 [ -n "${PROV_SEED:-}" ] && args="--seed $PROV_SEED"
@@ -22,6 +26,14 @@ args=
 # The public-key algorithms (RSA, ECDSA, ECDH, X25519).
 "$out/pk_test" || status=1
 "$here/pk_tools.sh" "$mod" || status=1
+# AEAD: every message the device can take on it, then the default policy.
+# shellcheck disable=SC2086 # word splitting wanted
+ASYNCOFF_OFFLOAD=aead:0 "$out/aead_test" --vectors "$here/aead_vectors.txt" \
+	--policy device $args || status=1
+# shellcheck disable=SC2086
+env -u ASYNCOFF_OFFLOAD "$out/aead_test" --vectors "$here/aead_vectors.txt" \
+	--policy default $args || status=1
+env -u ASYNCOFF_OFFLOAD "$here/tls_aead.sh" "$mod" || status=1
 
 # The C checks of the error path, with the module really gone.
 if rmmod asyncoff; then
