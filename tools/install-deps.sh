@@ -25,6 +25,8 @@ packages=(
 	sparse perl
 	# asyncoff-bench's test: its SVG plot is well-formed (xmllint)
 	libxml2-utils
+	# the HAProxy suite (check-vm-haproxy-*): the server and its load
+	haproxy nghttp2-client wrk
 	# aarch64 cross build of the async runtime, run under qemu-user
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
 	# building the sanitizer kernel
