@@ -156,20 +156,16 @@ check "A: fail_ppm 10 %: h2load on TLS 1.3, TLS 1.2 CBC and GCM ends in time, HA
 	$good "$W/h2.out" "$HP_LOG"
 
 # Each client ends: a handshake, a TLS alert or a close, never a hang.
-# Concurrently: one s_client start costs seconds under TCG.
+# One at a time: started together on the loaded TCG guest, s_client spent
+# its 30 s loading itself over 9p (uninterruptible, TERM not delivered).
 declare -A OUT=([ok]=0 [alert]=0 [close]=0 [hang]=0 [other]=0)
-pids=()
 for i in 1 2 3 4 5 6; do
 	case $((i % 3)) in 0) v=ec13;; 1) v=rsa12c;; *) v=ec12g;; esac
-	( timeout -k 2 30 openssl s_client -connect "127.0.0.1:${PORT[$v]}" \
+	timeout -k 5 60 openssl s_client -connect "127.0.0.1:${PORT[$v]}" \
 		-servername localhost </dev/null >"$W/sc$i.out" 2>&1
-	  echo $? >"$W/sc$i.rc" ) &
-	pids+=($!)
-done
-wait "${pids[@]}"
-for i in 1 2 3 4 5 6; do
-	rc=$(cat "$W/sc$i.rc")
+	rc=$?
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then k=hang
+		cp "$W/sc$i.out" "$W/sc.other"
 	elif grep -q '^New, TLSv1' "$W/sc$i.out" &&
 	     grep -q 'Verify return code' "$W/sc$i.out" && [ "$rc" -eq 0 ]; then k=ok
 	elif grep -qi 'alert' "$W/sc$i.out"; then k=alert
@@ -177,7 +173,7 @@ for i in 1 2 3 4 5 6; do
 	else k=other; cp "$W/sc$i.out" "$W/sc.other"; fi
 	OUT[$k]=$((OUT[$k] + 1))
 done
-echo "# 6 concurrent s_client handshakes under faults: ${OUT[ok]} completed, ${OUT[alert]} alert, ${OUT[close]} close, ${OUT[other]} other, ${OUT[hang]} hung"
+echo "# 6 s_client handshakes under faults: ${OUT[ok]} completed, ${OUT[alert]} alert, ${OUT[close]} close, ${OUT[other]} other, ${OUT[hang]} hung"
 [ "${OUT[hang]}" -eq 0 ] && [ "${OUT[other]}" -eq 0 ] && hp_alive
 check "A: fail_ppm 10 %: every s_client handshake ends in time with success, a TLS alert or a close" \
 	$? "$W/sc.other" "$HP_LOG"
