@@ -44,7 +44,7 @@ deps:
 CHECK_SUITES ?= async async-asan async-ucontext async-aarch64 lib bridge install \
 		dkms kmod-style vm-runner vm-6.1 vm-6.12 vm-lib-6.1 vm-lib-6.12 \
 		vm-bridge-6.1 vm-bridge-6.12 vm-provider-6.1 vm-provider-6.12 \
-		vm-engine-6.1 vm-engine-6.12 \
+		vm-engine-6.1 vm-engine-6.12 vm-haproxy-6.12 \
 		vm-bench-6.1 vm-bench-6.12 vm-sanitizer vm-debug vm-lib-debug \
 		vm-bridge-debug vm-provider-debug
 
@@ -89,6 +89,10 @@ check-vm-provider-%:
 # The OpenSSL ENGINE with stock openssl tools, on the device.
 check-vm-engine-%:
 	$(Q)$(MAKE) -C selftests/engine check-vm-engine KERNEL=$*
+
+# Debian's HAProxy on the provider under h2load, faults and a reset.
+check-vm-haproxy-%:
+	$(Q)$(MAKE) -C selftests/haproxy check-vm-haproxy KERNEL=$*
 
 # Each class of kernel bug (KASAN, lockdep, kmemleak, ...) must fail a run
 # on the sanitizer kernel: proves vm-debug would catch ours.

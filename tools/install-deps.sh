@@ -26,6 +26,8 @@ packages=(
 	# asyncoff-bench's test: its SVG plot is well-formed (xmllint); the
 	# kernel's own count of system calls (perf stat)
 	libxml2-utils linux-perf
+	# the HAProxy suite (check-vm-haproxy-*): the server and its load
+	haproxy nghttp2-client wrk
 	# aarch64 cross build of the async runtime, run under qemu-user
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
 	# building the sanitizer kernel

@@ -99,7 +99,19 @@ struct aoff_bridge_opts {
  * provider).
  */
 #define AOFF_BRIDGE_F_NO_SQPOLL	(1U << 1)
-#define AOFF_BRIDGE_F_ALL	(AOFF_BRIDGE_F_NO_THREAD | AOFF_BRIDGE_F_NO_SQPOLL)
+/*
+ * fd mode: a job that registers the bridge's fd on its wait ctx (its first
+ * request, or the first after a device reset) pauses once at once, on a
+ * NOP whose completion makes the fd readable, so the application learns
+ * the fd from that pause (SSL_get_changed_async_fds()) even if the job
+ * would never have paused otherwise.  For applications that remove the
+ * fds of SSL_get_all_async_fds() from their poller on close and cannot
+ * cope with one they never saw (HAProxy 2.6 aborts).  Costs one NOP and
+ * one pause per wait ctx.  The OpenSSL provider sets it.
+ */
+#define AOFF_BRIDGE_F_ANNOUNCE	(1U << 2)
+#define AOFF_BRIDGE_F_ALL	(AOFF_BRIDGE_F_NO_THREAD | AOFF_BRIDGE_F_NO_SQPOLL | \
+				 AOFF_BRIDGE_F_ANNOUNCE)
 
 #define AOFF_BRIDGE_DEFAULT_SQ		16
 #define AOFF_BRIDGE_DEFAULT_DATA	(16 * 1024)

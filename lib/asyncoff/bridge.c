@@ -16,6 +16,16 @@
  *     turns readable as our own requests complete and free room; error or
  *     reset: ERR status and a failed call;
  *  6. no job, no wait ctx, or pausing blocked: submit and sleep.
+ *
+ * An application learns of a wait fd only when a job pauses
+ * (SSL_ERROR_WANT_ASYNC, then SSL_get_changed_async_fds()).  HAProxy 2.6
+ * removes every fd SSL_get_all_async_fds() names from its poller when a
+ * connection closes and aborts on one it never added, so a connection
+ * whose jobs registered our fd but never paused (a failed handshake, or
+ * requests that completed before the job could pause) crashed it.  So with
+ * AOFF_BRIDGE_F_ANNOUNCE (the provider sets it) a job that registers an fd
+ * in fd mode pauses once right away, on a NOP whose completion makes the
+ * fd readable (aoff_bridge_announce()).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -183,12 +193,20 @@ static struct aoff_bridge_ctx *aoff_bctx_new(ASYNC_WAIT_CTX *wctx)
 	return bc;
 }
 
+/* The job paused since the contexts were retired: close them. */
+static void aoff_bctx_close_retired(struct aoff_bridge_ctx *bc)
+{
+	while (bc->nretired)
+		aoff_ctx_close(bc->retired[--bc->nretired]);
+}
+
 static void aoff_bctx_free(struct aoff_bridge_ctx *bc)
 {
 	if (!bc)
 		return;
 	if (bc->dslot >= 0)
 		aoff_disp_unregister(bc);
+	aoff_bctx_close_retired(bc);
 	aoff_ctx_close(bc->dc);
 	free(bc);
 	__atomic_fetch_sub(&aoff_bridge_cnt.contexts, 1, __ATOMIC_RELAXED);
@@ -255,7 +273,18 @@ static int aoff_bctx_reopen(struct aoff_bridge_ctx *bc)
 		aoff_ctx_close(dc);
 		return -EINVAL;
 	}
-	aoff_ctx_close(bc->dc);
+	/*
+	 * Keep the old fd open until the job pauses (the application may
+	 * still poll it); more resets than slots without a pause in between
+	 * close the oldest, which the application has long seen go.
+	 */
+	if (bc->nretired == sizeof(bc->retired) / sizeof(bc->retired[0])) {
+		aoff_ctx_close(bc->retired[0]);
+		memmove(bc->retired, bc->retired + 1,
+			sizeof(bc->retired) - sizeof(bc->retired[0]));
+		bc->nretired--;
+	}
+	bc->retired[bc->nretired++] = bc->dc;
 	bc->dc = dc;
 	aoff_bridge_count(&aoff_bridge_cnt.opened, 1);
 	if (!ASYNC_WAIT_CTX_set_wait_fd(bc->wctx, &aoff_bridge_key,
@@ -266,6 +295,8 @@ static int aoff_bctx_reopen(struct aoff_bridge_ctx *bc)
 	}
 	return 0;
 }
+
+static void aoff_bridge_announce(struct aoff_bridge_ctx *bc);
 
 /* The current job's wait ctx, when there is a job and it has one. */
 static ASYNC_WAIT_CTX *aoff_bridge_cur_wctx(void)
@@ -309,6 +340,7 @@ AOFF_EXPORT struct aoff_bridge_ctx *aoff_bridge_get(void)
 				errno = -err;
 				return NULL;
 			}
+			aoff_bridge_announce(bc);
 		}
 		return bc;
 	}
@@ -322,6 +354,7 @@ AOFF_EXPORT struct aoff_bridge_ctx *aoff_bridge_get(void)
 		errno = ENOMEM;
 		return NULL;
 	}
+	aoff_bridge_announce(bc);
 	return bc;
 }
 
@@ -344,6 +377,7 @@ struct aoff_run {
 	unsigned int queued;	/* SQEs copied into the ring so far */
 	unsigned int done;	/* CQEs seen */
 	int err;		/* first negative result */
+	int announce;		/* pause once even if the CQEs are there */
 };
 
 /* Consume every CQE waiting; ours fill @run, older ones are dropped. */
@@ -490,6 +524,15 @@ static int aoff_run_async(struct aoff_bridge_ctx *bc, struct aoff_run *run)
 		unsigned int got;
 		int full, refused;
 
+		if (run->announce && aoff_bridge_pending(dc)) {
+			/* The fd is readable: the application resumes us. */
+			run->announce = 0;
+			aoff_bridge_count(&aoff_bridge_cnt.pauses, 1);
+			if (!ASYNC_pause_job())
+				return -EFAULT;
+			aoff_bctx_close_retired(bc);
+			continue;
+		}
 		got = aoff_run_reap(dc, run);
 		if (run->done == run->nr)
 			break;
@@ -559,6 +602,8 @@ static int aoff_run_async(struct aoff_bridge_ctx *bc, struct aoff_run *run)
 		aoff_bridge_count(&aoff_bridge_cnt.pauses, 1);
 		if (!ASYNC_pause_job())
 			return -EFAULT;		/* the ASYNC library failed */
+		run->announce = 0;
+		aoff_bctx_close_retired(bc);
 		if (!aoff_bridge_pending(dc) && !aoff_ctx_broken(dc))
 			idle++;
 	}
@@ -567,9 +612,9 @@ static int aoff_run_async(struct aoff_bridge_ctx *bc, struct aoff_run *run)
 	return 0;
 }
 
-AOFF_EXPORT int aoff_bridge_run(struct aoff_bridge_ctx *bc,
-				const struct aoff_sqe *sqes, unsigned int nr,
-				int32_t *res)
+static int aoff_bridge_run_one(struct aoff_bridge_ctx *bc,
+			       const struct aoff_sqe *sqes, unsigned int nr,
+			       int32_t *res, int announce)
 {
 	struct aoff_run run;
 	int in_job, ret;
@@ -583,6 +628,7 @@ AOFF_EXPORT int aoff_bridge_run(struct aoff_bridge_ctx *bc,
 	run.res = res;
 	run.nr = nr;
 	run.base = bc->seq;
+	run.announce = announce;
 	bc->seq += nr;
 
 	in_job = bc->wctx && aoff_bridge_cur_wctx() == bc->wctx;
@@ -598,6 +644,35 @@ AOFF_EXPORT int aoff_bridge_run(struct aoff_bridge_ctx *bc,
 			ASYNC_WAIT_CTX_set_status(bc->wctx, ASYNC_STATUS_ERR);
 	}
 	return ret;
+}
+
+AOFF_EXPORT int aoff_bridge_run(struct aoff_bridge_ctx *bc,
+				const struct aoff_sqe *sqes, unsigned int nr,
+				int32_t *res)
+{
+	return aoff_bridge_run_one(bc, sqes, nr, res, 0);
+}
+
+/*
+ * With AOFF_BRIDGE_F_ANNOUNCE, in fd mode, inside the job: pause once on a
+ * NOP so that the application sees the fd just registered (see the top of
+ * this file).  Its result does
+ * not matter: the request that follows finds a broken context by itself.
+ * Callback mode has no fds to announce.
+ */
+static void aoff_bridge_announce(struct aoff_bridge_ctx *bc)
+{
+	ASYNC_callback_fn cb = NULL;
+	void *arg = NULL;
+	struct aoff_sqe sqe;
+
+	if (!(aoff_bridge_cfg.flags & AOFF_BRIDGE_F_ANNOUNCE))
+		return;
+	if (ASYNC_WAIT_CTX_get_callback(bc->wctx, &cb, &arg) && cb)
+		return;
+	memset(&sqe, 0, sizeof(sqe));
+	aoff_prep_nop(&sqe, 0);
+	(void)aoff_bridge_run_one(bc, &sqe, 1, NULL, 1);
 }
 
 AOFF_EXPORT int aoff_bridge_stats(struct aoff_bridge_stats *st)

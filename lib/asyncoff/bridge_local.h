@@ -46,6 +46,15 @@ struct aoff_bridge_ctx {
 	ASYNC_callback_fn cb;		/* dispatcher */
 	void *cb_arg;			/* dispatcher */
 	int dslot;			/* dispatcher slot, -1: none */
+
+	/*
+	 * Contexts a device reset broke, replaced by @dc: their fds stay
+	 * open until the job has paused once since (the application has then
+	 * seen them deleted through ASYNC_WAIT_CTX_get_changed_fds() and
+	 * stopped polling them), so their numbers cannot be reused under it.
+	 */
+	struct aoff_ctx *retired[4];
+	unsigned int nretired;
 };
 
 struct aoff_bridge_cfg {

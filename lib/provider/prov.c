@@ -254,6 +254,8 @@ static int aoff_configure(const OSSL_CORE_HANDLE *handle)
 	bo.sz = sizeof(bo);
 	bo.device = aoff_prov_cfg.device;
 	bo.data_bytes = aoff_prov_cfg.data_bytes;
+	/* HAProxy must see every fd in a pause (Documentation/bridge.md). */
+	bo.flags = AOFF_BRIDGE_F_ANNOUNCE;
 	ret = aoff_bridge_init(&bo);
 	if (ret && ret != -EBUSY) {
 		AOFF_RAISE(AOFF_R_BAD_PARAM, "bridge settings: %s",
