@@ -39,4 +39,19 @@ static inline void aoff_vm_flags_clear(struct vm_area_struct *vma, vm_flags_t f)
 #define aoff_eventfd_signal(ctx)	eventfd_signal(ctx, 1)
 #endif
 
+/* mpi_mul() returns an error since 6.11; before, it could not fail. */
+#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
+#define aoff_mpi_mul(w, u, v)	mpi_mul(w, u, v)
+#else
+#define aoff_mpi_mul(w, u, v)	({ mpi_mul(w, u, v); 0; })
+#endif
+
+/*
+ * crypto/ecc.c takes private keys as native digit arrays since 6.10 (the
+ * NIST P-521 series); before, ecc_gen_privkey() wrote them and
+ * ecc_make_pub_key() and crypto_ecdh_shared_secret() read them as
+ * big-endian digit arrays.
+ */
+#define AOFF_ECC_PRIV_NATIVE	(KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE)
+
 #endif /* AOFF_COMPAT_H */

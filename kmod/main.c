@@ -13,6 +13,7 @@
 #include <linux/sizes.h>
 
 #include "aoff.h"
+#include "ops.h"
 
 unsigned int aoff_nr_devices = 1;
 module_param_named(nr_devices, aoff_nr_devices, uint, 0444);
@@ -75,9 +76,12 @@ static int __init aoff_init(void)
 	ret = aoff_ops_init();
 	if (ret)
 		return ret;
+	aoff_ec_init();
 	ret = aoff_devices_create();
-	if (ret)
+	if (ret) {
+		aoff_ec_exit();
 		return ret;
+	}
 	pr_info("%u device(s), ABI %d\n", aoff_nr_devices, AOFF_ABI_VERSION);
 	return 0;
 }
@@ -85,6 +89,7 @@ static int __init aoff_init(void)
 static void __exit aoff_exit(void)
 {
 	aoff_devices_destroy();
+	aoff_ec_exit();
 }
 
 module_init(aoff_init);

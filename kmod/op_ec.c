@@ -13,10 +13,35 @@
  */
 #include <crypto/ecdh.h>
 #include <crypto/internal/ecc.h>
+#include <crypto/rng.h>
 #include <linux/string.h>
-#include <linux/version.h>
-
+#include "compat.h"
 #include "ops.h"
+
+static bool aoff_ec_have_rng;
+
+/*
+ * ecc_gen_privkey() draws from the kernel's default DRBG, instantiated on
+ * first use: on Debian's 6.1 that loads drbg.ko and seeds it (jitterentropy
+ * under TCG: seconds).  Taking a reference at module load does that once,
+ * there, instead of in the first request, and keeps the DRBG until unload.
+ * Without one, EC key and nonce generation fail with -EAGAIN.
+ */
+void aoff_ec_init(void)
+{
+	int ret = crypto_get_default_rng();
+
+	aoff_ec_have_rng = !ret;
+	if (ret)
+		pr_info("no default DRBG (%d): EC key generation fails\n", ret);
+}
+
+void aoff_ec_exit(void)
+{
+	if (aoff_ec_have_rng)
+		crypto_put_default_rng();
+	aoff_ec_have_rng = false;
+}
 
 int aoff_ec_curve(const struct aoff_sqe *sqe, struct aoff_ec *ec)
 {
@@ -59,36 +84,43 @@ int aoff_ec_scalar(const struct aoff_ec *ec, const u8 *be, u64 *d)
 	return 0;
 }
 
-/* A private key from the kernel's RNG (FIPS 186-4 B.4.2), native digits. */
+/*
+ * A private key from the kernel's RNG (FIPS 186-4 B.4.2), native digits.
+ * Any failure of the kernel's DRBG (not loadable, not seeded) is -EAGAIN,
+ * as the uapi header says; -ENOMEM stays what it is.
+ */
 int aoff_ec_gen(const struct aoff_ec *ec, u64 *d)
 {
-#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
-	return ecc_gen_privkey(ec->id, ec->nd, d);
-#else
 	u64 be[AOFF_EC_DIGITS];
-	int ret = ecc_gen_privkey(ec->id, ec->nd, be);
+	int ret;
 
-	if (!ret)
-		ecc_swap_digits(be, d, ec->nd);
-	memzero_explicit(be, sizeof(be));
+	if (AOFF_ECC_PRIV_NATIVE) {
+		ret = ecc_gen_privkey(ec->id, ec->nd, d);
+	} else {
+		ret = ecc_gen_privkey(ec->id, ec->nd, be);
+		if (!ret)
+			ecc_swap_digits(be, d, ec->nd);
+		memzero_explicit(be, sizeof(be));
+	}
+	if (ret && ret != -ENOMEM) {
+		pr_warn_ratelimited("ecc_gen_privkey: %d\n", ret);
+		ret = -EAGAIN;
+	}
 	return ret;
-#endif
 }
 
 /* d * G as X || Y, big-endian, at @out (2 * cb bytes, u64-aligned). */
 int aoff_ec_pub(const struct aoff_ec *ec, const u64 *d, u64 *out)
 {
-#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
-	return ecc_make_pub_key(ec->id, ec->nd, d, out);
-#else
 	u64 be[AOFF_EC_DIGITS];
 	int ret;
 
+	if (AOFF_ECC_PRIV_NATIVE)
+		return ecc_make_pub_key(ec->id, ec->nd, d, out);
 	ecc_swap_digits(d, be, ec->nd);
 	ret = ecc_make_pub_key(ec->id, ec->nd, be, out);
 	memzero_explicit(be, sizeof(be));
 	return ret;
-#endif
 }
 
 /*
@@ -121,4 +153,20 @@ void aoff_ec_digest(const struct aoff_ec *ec, const u8 *dig, u32 len, u64 *z)
 void aoff_ec_to_be(const struct aoff_ec *ec, const u64 *v, u8 *out)
 {
 	ecc_swap_digits(v, (u64 *)out, ec->nd);
+}
+
+/* a + b mod n for a, b < n, from the kernel's vli_sub and vli_cmp. */
+void aoff_ec_add_mod(u64 *res, const u64 *a, const u64 *b, const u64 *n,
+		     unsigned int nd)
+{
+	u64 t[AOFF_EC_DIGITS];
+
+	vli_sub(t, n, b, nd);			/* t = n - b, in (0, n] */
+	if (vli_cmp(a, t, nd) >= 0) {
+		vli_sub(res, a, t, nd);		/* a + b - n */
+	} else {
+		vli_sub(t, t, a, nd);		/* n - b - a > 0 */
+		vli_sub(res, n, t, nd);		/* a + b */
+	}
+	memzero_explicit(t, sizeof(t));
 }

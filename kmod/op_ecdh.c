@@ -10,8 +10,7 @@
  */
 #include <crypto/internal/ecc.h>
 #include <linux/string.h>
-#include <linux/version.h>
-
+#include "compat.h"
 #include "ops.h"
 
 int aoff_op_ecdh_keygen_prep(struct aoff_ctx *ctx, struct aoff_req *req)
@@ -84,10 +83,9 @@ s32 aoff_op_ecdh_derive_issue(struct aoff_engine *eng, struct aoff_req *req)
 		ret = -EBADMSG;
 		goto out;
 	}
-#if KERNEL_VERSION(6, 10, 0) > LINUX_VERSION_CODE
-	/* 6.1 takes the private key as big-endian digits (op_ec.c). */
-	memcpy(d, pk->key, ec.cb);
-#endif
+	/* 6.1 takes the private key as big-endian digits (compat.h). */
+	if (!AOFF_ECC_PRIV_NATIVE)
+		memcpy(d, pk->key, ec.cb);
 	ret = crypto_ecdh_shared_secret(ec.id, ec.nd, d, (const u64 *)pk->aux,
 					(u64 *)pk->out);
 	if (ret)

@@ -50,22 +50,6 @@ int aoff_op_ecdsa_verify_prep(struct aoff_ctx *ctx, struct aoff_req *req)
 	return aoff_ecdsa_prep(ctx, req, false);
 }
 
-/* a + b mod n for a, b < n, from the kernel's vli_sub and vli_cmp. */
-static void aoff_ec_add_mod(u64 *res, const u64 *a, const u64 *b,
-			    const u64 *n, unsigned int nd)
-{
-	u64 t[AOFF_EC_DIGITS];
-
-	vli_sub(t, n, b, nd);			/* t = n - b, in (0, n] */
-	if (vli_cmp(a, t, nd) >= 0) {
-		vli_sub(res, a, t, nd);		/* a + b - n */
-	} else {
-		vli_sub(t, t, a, nd);		/* n - b - a > 0 */
-		vli_sub(res, n, t, nd);		/* a + b */
-	}
-	memzero_explicit(t, sizeof(t));
-}
-
 s32 aoff_op_ecdsa_sign_issue(struct aoff_engine *eng, struct aoff_req *req)
 {
 	struct aoff_ecdsa_sign_tmp *v = &eng->pk->ecdsa;
@@ -112,6 +96,33 @@ out:
 	return aoff_pk_done(eng, req, ret);
 }
 
+/*
+ * Q = G or Q = -G (a valid point with G's x): X = (u1 +- u2) G, by
+ * ecc_make_pub_key().  Debian's 6.1 ecc_point_mult_shamir() adds G and Q
+ * with the general formula, wrong for equal or opposite points (6.10
+ * fixed it), which makes it reject valid signatures for these keys and
+ * accept forged ones (the "Q = G, r = s" vectors of testmgr.h).  Leaves
+ * X's x in v->x; nonzero: X is infinity, the signature is invalid.
+ */
+static int aoff_ecdsa_x_of_g_multiple(const struct aoff_ec *ec,
+				      struct aoff_ecdsa_verify_tmp *v,
+				      struct aoff_pk_buf *pk)
+{
+	const u64 *n = ec->curve->n;
+	u64 *xy = (u64 *)pk->out;	/* scratch: verify writes nothing */
+
+	if (vli_cmp(v->qy, ec->curve->g.y, ec->nd)) {
+		vli_sub(v->w, n, v->u2, ec->nd);	/* -u2: u2 in [1, n-1] */
+		aoff_ec_add_mod(v->w, v->u1, v->w, n, ec->nd);
+	} else {
+		aoff_ec_add_mod(v->w, v->u1, v->u2, n, ec->nd);
+	}
+	if (vli_is_zero(v->w, ec->nd) || aoff_ec_pub(ec, v->w, xy))
+		return -EBADMSG;
+	vli_from_be64(v->x, xy, ec->nd);
+	return 0;
+}
+
 s32 aoff_op_ecdsa_verify_issue(struct aoff_engine *eng, struct aoff_req *req)
 {
 	struct aoff_ecdsa_verify_tmp *v = &eng->pk->ecdsa_v;
@@ -141,9 +152,15 @@ s32 aoff_op_ecdsa_verify_issue(struct aoff_engine *eng, struct aoff_req *req)
 	vli_mod_inv(v->w, v->s, n, ec.nd);
 	vli_mod_mult_slow(v->u1, v->z, v->w, n, ec.nd);
 	vli_mod_mult_slow(v->u2, v->r, v->w, n, ec.nd);
-	ecc_point_mult_shamir(&res, v->u1, &ec.curve->g, v->u2, &q, ec.curve);
-	if (ecc_point_is_zero(&res))
-		goto out;
+	if (!vli_cmp(v->qx, ec.curve->g.x, ec.nd)) {
+		if (aoff_ecdsa_x_of_g_multiple(&ec, v, pk))
+			goto out;
+	} else {
+		ecc_point_mult_shamir(&res, v->u1, &ec.curve->g, v->u2, &q,
+				      ec.curve);
+		if (ecc_point_is_zero(&res))
+			goto out;
+	}
 	if (vli_cmp(v->x, n, ec.nd) >= 0)
 		vli_sub(v->x, v->x, n, ec.nd);
 	if (!vli_cmp(v->x, v->r, ec.nd))

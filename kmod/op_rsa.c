@@ -19,8 +19,7 @@
 #include <crypto/internal/rsa.h>
 #include <linux/mpi.h>
 #include <linux/scatterlist.h>
-#include <linux/version.h>
-
+#include "compat.h"
 #include "ops.h"
 
 /* DER of an ASN.1 NULL: no RSA key parses from it. */
@@ -120,14 +119,9 @@ static int aoff_rsa_pq_is_n(MPI p, MPI q, MPI n)
 
 	if (!pq)
 		return -ENOMEM;
-#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
-	ret = mpi_mul(pq, p, q);
+	ret = aoff_mpi_mul(pq, p, q);
 	if (!ret)
 		ret = mpi_cmp(pq, n) ? -EKEYREJECTED : 0;
-#else
-	mpi_mul(pq, p, q);
-	ret = mpi_cmp(pq, n) ? -EKEYREJECTED : 0;
-#endif
 	mpi_free(pq);
 	return ret;
 }

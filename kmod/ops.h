@@ -181,6 +181,10 @@ s32 aoff_op_rsa_private_issue(struct aoff_engine *eng, struct aoff_req *req);
 s32 aoff_op_rsa_public_issue(struct aoff_engine *eng, struct aoff_req *req);
 
 /* op_ec.c */
+void aoff_ec_init(void);
+void aoff_ec_exit(void);
+void aoff_ec_add_mod(u64 *res, const u64 *a, const u64 *b, const u64 *n,
+		     unsigned int nd);
 int aoff_ec_curve(const struct aoff_sqe *sqe, struct aoff_ec *ec);
 int aoff_ec_prep(struct aoff_ctx *ctx, struct aoff_req *req,
 		 struct aoff_ec *ec);

@@ -292,6 +292,7 @@ static inline long long aoff_sysfs_get(const char *attr)
 static const char *const aoff_params[] = {
 	"engines", "latency_ns", "ns_per_kib", "coalesce_frames",
 	"coalesce_usecs", "fail_every", "fail_ppm", "sq_poll_usecs",
+	"pk_latency_ns", "pk_busy_ns",
 };
 #define AOFF_NPARAMS	(sizeof(aoff_params) / sizeof(aoff_params[0]))
 

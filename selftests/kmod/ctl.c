@@ -99,6 +99,10 @@ TEST_F(ctl, status)
 	ASSERT_EQ(0, run_ctl(args, self->out, sizeof(self->out)));
 	EXPECT_EQ(0, strncmp(self->out, "{\"devices\":[{\"name\":\"", 21));
 	EXPECT_NE(NULL, strstr(self->out, "\"statistics\":{\"submitted\":"));
+	/* Per operation class, the public-key one's model parameters. */
+	EXPECT_NE(NULL, strstr(self->out, "\"classes\":{\"sym_submitted\":"));
+	EXPECT_NE(NULL, strstr(self->out, "\"pk_errors\":"));
+	EXPECT_NE(NULL, strstr(self->out, "\"pk_latency_ns\":"));
 	/* A device that does not exist. */
 	EXPECT_EQ(1, run_ctl("status asyncoff63", self->out, sizeof(self->out)));
 	EXPECT_NE(NULL, strstr(self->out, "no such device"));

@@ -66,14 +66,16 @@ struct fz {
  * The documented results without faults or resets: the bytes written
  * (a random opcode can be a valid hash or cipher request; it never writes
  * more than the data area) or a validation error.  -ENODATA is a MIDDLE
- * or LAST partial hash on an empty slot.
+ * or LAST partial hash on an empty slot; -EKEYREJECTED, -EBADMSG and
+ * -ERANGE are a public-key operation refusing its random key or operand.
  */
 static int res_ok(int32_t res, uint64_t data_bytes)
 {
 	if (res >= 0)
 		return (uint64_t)res <= data_bytes;
 	return res == -EINVAL || res == -EOPNOTSUPP || res == -EFAULT ||
-	       res == -ENODATA;
+	       res == -ENODATA || res == -EKEYREJECTED || res == -EBADMSG ||
+	       res == -ERANGE;
 }
 
 static int fz_open(struct fz *f)

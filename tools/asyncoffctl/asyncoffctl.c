@@ -20,7 +20,7 @@
 
 static const char *const params[] = {
 	"engines", "latency_ns", "ns_per_kib", "coalesce_frames",
-	"coalesce_usecs", "sq_poll_usecs",
+	"coalesce_usecs", "sq_poll_usecs", "pk_latency_ns", "pk_busy_ns",
 };
 static const char *const faults[] = { "fail_every", "fail_ppm", "stall_ms" };
 static const char *const stats[] = {
@@ -28,6 +28,11 @@ static const char *const stats[] = {
 	"in_flight", "queue_full", "bytes", "resets", "contexts",
 	"sq_polled", "sq_poll_passes", "sq_wakeups", "sq_poll_calls",
 	"sq_poll_ns",
+};
+/* The same counts per operation class: symmetric, public-key. */
+static const char *const class_stats[] = {
+	"sym_submitted", "sym_completed", "sym_errors",
+	"pk_submitted", "pk_completed", "pk_errors",
 };
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -50,7 +55,8 @@ static void usage(FILE *f)
 "DEV is asyncoffN, /dev/asyncoffN or N.\n"
 "PARAM: engines (1..64), latency_ns (0..10^10), ns_per_kib (0..10^8),\n"
 "       coalesce_frames (1..65536), coalesce_usecs (0..10^6),\n"
-"       sq_poll_usecs (1..10^5: SQPOLL contexts' watch period)\n"
+"       sq_poll_usecs (1..10^5: SQPOLL contexts' watch period),\n"
+"       pk_latency_ns (0..10^10), pk_busy_ns (0..10^9): the public-key class\n"
 "FAULT: fail_every (0..10^9, 0 off), fail_ppm (0..10^6), stall_ms (0..60000);\n"
 "       'off' clears all three.  '-' may replace '_' in names.\n"
 "\n"
@@ -234,7 +240,9 @@ static int cmd_status(int argc, char **argv)
 			printf("%s\n", names[i]);
 		show_group(names[i], "parameters", params, N(params), json, 0);
 		show_group(names[i], "faults", faults, N(faults), json, 0);
-		show_group(names[i], "statistics", stats, N(stats), json, 1);
+		show_group(names[i], "statistics", stats, N(stats), json, 0);
+		show_group(names[i], "classes", class_stats, N(class_stats),
+			   json, 1);
 		if (json)
 			printf("}");
 	}

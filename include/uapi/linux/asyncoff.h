@@ -208,6 +208,8 @@
  *                      signature that does not verify (r or s outside
  *                      [1, n - 1] included);
  *       -ERANGE        the RSA input as an integer is not below n;
+ *       -EAGAIN        (EC key generation and ECDSA signing) the kernel's
+ *                      random number generator gave no usable number;
  *       -ENOMEM        the kernel could not allocate its working memory.
  *     A failed public-key request writes nothing at out_off.
  *
