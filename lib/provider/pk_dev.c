@@ -45,8 +45,17 @@ static int pk_run(struct aoff_dev *d, const struct aoff_sqe *sqe,
 		  const char *what, int *badmsg)
 {
 	int32_t res = 0;
-	int ret = aoff_bridge_run(d->bc, sqe, 1, &res);
+	int ret;
 
+	/*
+	 * -EAGAIN: the kernel's RNG gave no usable number for a key or a
+	 * nonce (uapi header); a new draw is a new request.
+	 */
+	for (int tries = 0; tries < 3; tries++) {
+		ret = aoff_bridge_run(d->bc, sqe, 1, &res);
+		if (ret != -EAGAIN)
+			break;
+	}
 	if (!ret)
 		return 1;
 	if (ret == -ECANCELED || (ret == -EIO && aoff_ctx_broken(d->dc))) {
@@ -73,6 +82,11 @@ static int pk_run(struct aoff_dev *d, const struct aoff_sqe *sqe,
 	case -ERANGE:
 		AOFF_RAISE(AOFF_R_RSA_INPUT, "%s: the input is not below the "
 			   "modulus", what);
+		return 0;
+	case -EAGAIN:
+		AOFF_RAISE(AOFF_R_DEVICE_ERROR, "%s: the device's random "
+			   "number generator gave no usable number, three "
+			   "times", what);
 		return 0;
 	case -EOPNOTSUPP:
 		AOFF_RAISE(AOFF_R_DEVICE_ERROR, "%s: %s does not have this "

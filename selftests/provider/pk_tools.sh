@@ -12,6 +12,9 @@
 # Prints TAP.
 #
 # Usage: pk_tools.sh MODULES_DIR
+# $PROV and $PREFER are option lists (split on purpose); "check && ok ||
+# notok" is the TAP idiom, ok never fails.
+# shellcheck disable=SC2086,SC2015
 set -u
 MOD=${1:?usage: pk_tools.sh MODULES_DIR}
 SYS=/sys/class/misc/asyncoff0
