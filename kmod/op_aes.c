@@ -9,13 +9,12 @@
  * block for CTR).  Only synchronous implementations are asked for, so a
  * request runs to its end on the engine.
  *
- * The "ctr" template is a module on some kernels (Debian's 6.1) and may be
- * impossible to load where asyncoff is insmod'ed by hand (no modprobe).
- * CTR then runs on the AES library (<crypto/aes.h>, always built in): the
- * same transformation, checked by the same tests, one block at a time.
+ * The "ctr" template is a module on Debian's 6.1 (MODULE_SOFTDEP names it
+ * for modprobe, and the kernel's request_module() loads it otherwise).  A
+ * kernel without it does not offer the CTR opcodes (aoff_aes_probe()), as
+ * the AEAD and SHA-512 ops do for their transforms: no second CTR here.
  */
 #include <crypto/aes.h>
-#include <crypto/algapi.h>
 #include <crypto/skcipher.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
@@ -40,6 +39,27 @@ static struct crypto_skcipher *aoff_skcipher_alloc(const char *name,
 	return tfm;
 }
 
+/* Whether the kernel has ctr(aes); set once at load by aoff_aes_probe(). */
+static bool aoff_ctr_have;
+
+/* At module load: without ctr(aes) the CTR opcodes are not offered. */
+int aoff_aes_probe(void)
+{
+	struct crypto_skcipher *tfm;
+
+	tfm = crypto_alloc_skcipher("ctr(aes)", 0, CRYPTO_ALG_ASYNC);
+	if (IS_ERR(tfm)) {
+		pr_info("no ctr(aes) (%ld): its operations are not offered\n",
+			PTR_ERR(tfm));
+		aoff_op_disable(AOFF_OP_AES_CTR_ENCRYPT);
+		aoff_op_disable(AOFF_OP_AES_CTR_DECRYPT);
+		return 0;
+	}
+	crypto_free_skcipher(tfm);
+	aoff_ctr_have = true;
+	return 0;
+}
+
 int aoff_aes_init(struct aoff_engine *eng)
 {
 	struct crypto_skcipher *tfm;
@@ -48,28 +68,19 @@ int aoff_aes_init(struct aoff_engine *eng)
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
 	eng->cbc = tfm;
-	tfm = aoff_skcipher_alloc("ctr(aes)", &eng->ctr_req);
-	if (!IS_ERR(tfm)) {
-		eng->ctr = tfm;
+	if (!aoff_ctr_have)
 		return 0;
-	}
-	if (PTR_ERR(tfm) != -ENOENT) {
+	tfm = aoff_skcipher_alloc("ctr(aes)", &eng->ctr_req);
+	if (IS_ERR(tfm)) {
 		aoff_aes_exit(eng);
 		return PTR_ERR(tfm);
 	}
-	pr_info_once("no ctr(aes): CTR runs on the AES library\n");
-	eng->ctr_lib = kzalloc(sizeof(*eng->ctr_lib), GFP_KERNEL);
-	if (!eng->ctr_lib) {
-		aoff_aes_exit(eng);
-		return -ENOMEM;
-	}
+	eng->ctr = tfm;
 	return 0;
 }
 
 void aoff_aes_exit(struct aoff_engine *eng)
 {
-	kfree_sensitive(eng->ctr_lib);
-	eng->ctr_lib = NULL;
 	skcipher_request_free(eng->ctr_req);
 	crypto_free_skcipher(eng->ctr);
 	skcipher_request_free(eng->cbc_req);
@@ -182,41 +193,7 @@ s32 aoff_op_aes_cbc_dec_issue(struct aoff_engine *eng, struct aoff_req *req)
 	return aoff_aes_run(eng, req, eng->cbc, eng->cbc_req, false);
 }
 
-/* CTR on the AES library: key stream E(K, counter), 128-bit increment. */
-static s32 aoff_aes_ctr_lib(struct aoff_engine *eng, struct aoff_req *req)
-{
-	const struct aoff_sqe *sqe = &req->sqe;
-	u8 *data = req->ctx->region.data;
-	const u8 *in = data + sqe->in_off;
-	u8 *out = data + sqe->out_off;
-	u8 ks[AES_BLOCK_SIZE];
-	u32 done, n;
-	int ret;
-
-	if (!sqe->in_len)
-		return 0;
-	ret = aes_expandkey(eng->ctr_lib, data + sqe->cipher.key_off,
-			    sqe->cipher.key_len);
-	if (ret)
-		return ret;
-	memcpy(eng->iv, data + sqe->cipher.iv_off, AES_BLOCK_SIZE);
-	for (done = 0; done < sqe->in_len; done += n) {
-		n = min_t(u32, sqe->in_len - done, AES_BLOCK_SIZE);
-		aes_encrypt(eng->ctr_lib, ks, eng->iv);
-		/* Block by block, so in place (in == out) is fine. */
-		crypto_xor_cpy(out + done, in + done, ks, n);
-		crypto_inc(eng->iv, AES_BLOCK_SIZE);
-		if (!(done % AOFF_CHUNK))
-			cond_resched();
-	}
-	memzero_explicit(ks, sizeof(ks));
-	memcpy(data + sqe->cipher.iv_off, eng->iv, AES_BLOCK_SIZE);
-	return sqe->in_len;
-}
-
 s32 aoff_op_aes_ctr_issue(struct aoff_engine *eng, struct aoff_req *req)
 {
-	if (eng->ctr_lib)
-		return aoff_aes_ctr_lib(eng, req);
 	return aoff_aes_run(eng, req, eng->ctr, eng->ctr_req, true);
 }

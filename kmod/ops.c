@@ -334,6 +334,8 @@ int aoff_ops_init(void)
 	 */
 	ret = aoff_sha256_probe();
 	if (!ret)
+		ret = aoff_aes_probe();
+	if (!ret)
 		ret = aoff_sha512_probe();
 	if (!ret)
 		ret = aoff_aead_probe();

@@ -12,7 +12,6 @@
 
 #include "aoff.h"
 
-struct crypto_aes_ctx;
 struct crypto_akcipher;
 struct akcipher_request;
 struct ecc_curve;
@@ -99,7 +98,6 @@ struct aoff_engine {
 	struct crypto_skcipher *ctr;
 	struct skcipher_request *cbc_req;
 	struct skcipher_request *ctr_req;
-	struct crypto_aes_ctx *ctr_lib;	/* CTR without "ctr(aes)" */
 	struct scatterlist sg_in[AOFF_CHUNK_PAGES];
 	struct scatterlist sg_out[AOFF_CHUNK_PAGES];
 	u8 iv[16];
@@ -176,6 +174,7 @@ int aoff_op_hmac_prep(struct aoff_ctx *ctx, struct aoff_req *req);
 s32 aoff_op_hmac_issue(struct aoff_engine *eng, struct aoff_req *req);
 
 /* op_aes.c */
+int aoff_aes_probe(void);
 int aoff_aes_init(struct aoff_engine *eng);
 void aoff_aes_exit(struct aoff_engine *eng);
 int aoff_op_aes_cbc_prep(struct aoff_ctx *ctx, struct aoff_req *req);
