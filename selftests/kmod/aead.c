@@ -24,79 +24,9 @@
 #define IN_AT		(128u << 10)	/* input: 128 KiB .. 400 KiB */
 #define OUT_AT		(1u << 20)	/* output: 1 MiB .. 1.3 MiB */
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-static uint32_t rnd_below(uint32_t n)
-{
-	return n ? (uint32_t)(rnd() % n) : 0;
-}
-
-static void rnd_fill(uint8_t *p, size_t n)
-{
-	while (n--)
-		*p++ = (uint8_t)rnd();
-}
-
-static size_t hex(uint8_t *out, const char *s)
-{
-	size_t n = 0;
-
-	while (s[0] && s[1]) {
-		unsigned int b;
-
-		sscanf(s, "%2x", &b);
-		out[n++] = (uint8_t)b;
-		s += 2;
-	}
-	return n;
-}
 
 /* One SQE, submitted and completed; returns the CQE's res. */
-static int run1(struct aoff_ring *r, const struct aoff_sqe *tmpl)
-{
-	struct aoff_sqe *sqe = aoff_get_sqe(r);
-	struct aoff_cqe c;
-
-	if (!sqe)
-		return -10000;
-	*sqe = *tmpl;
-	if (aoff_drain(r, &c, 1) != 1)
-		return -10001;
-	if (c.user_data != tmpl->user_data)
-		return -10002;
-	return c.res;
-}
-
 /* Several SQEs in one doorbell; res[i] is the result of sqes[i]. */
-static int run_batch(struct aoff_ring *r, const struct aoff_sqe *sqes,
-		     unsigned int n, int *res)
-{
-	struct aoff_cqe c[256];
-	unsigned int i;
-
-	if (n > 256 || n > r->s.sq_entries)
-		return -1;
-	for (i = 0; i < n; i++) {
-		struct aoff_sqe *sqe = aoff_get_sqe(r);
-
-		*sqe = sqes[i];
-		sqe->user_data = i;
-	}
-	if (aoff_drain(r, c, n) != n)
-		return -1;
-	for (i = 0; i < n; i++)
-		res[c[i].user_data] = c[i].res;
-	return 0;
-}
-
 /* The four AEAD opcodes as (gcm, enc). */
 static uint8_t aead_op(int gcm, int enc)
 {
@@ -207,14 +137,11 @@ static int have_ops(const struct aoff_info *info, int lo, int hi)
 
 FIXTURE_SETUP(aead)
 {
-	const char *seed = getenv("AOFF_SEED");
-
 	AOFF_REQUIRE_DEVICE(_metadata);
 	aoff_params_save(self->params);
 	ASSERT_EQ(0, aoff_ring_init(&self->r, 256, 512, DATA_BYTES));
 	ASSERT_EQ(SLOTS, self->r.s.hash_slots);
-	rng_state = seed ? strtoull(seed, NULL, 0) : aoff_now_ns() | 1;
-	TH_LOG("seed %#llx (AOFF_SEED to repeat)", (unsigned long long)rng_state);
+	AOFF_RND_SEED();
 	{
 		struct aoff_info info;
 
@@ -286,13 +213,13 @@ TEST_F(aead, gcm_kat)
 
 	NEED(aead);
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		uint32_t klen = hex(d + 100, v[i].key);
-		uint32_t n = hex(pt, v[i].pt ? v[i].pt : p4);
-		uint32_t alen = hex(d + 4090, v[i].aad ? v[i].aad : a4);
+		uint32_t klen = aoff_unhex(d + 100, v[i].key);
+		uint32_t n = aoff_unhex(pt, v[i].pt ? v[i].pt : p4);
+		uint32_t alen = aoff_unhex(d + 4090, v[i].aad ? v[i].aad : a4);
 
-		hex(d + 100 + klen, v[i].iv);
-		hex(ct, v[i].ct);
-		hex(tag, v[i].tag);
+		aoff_unhex(d + 100 + klen, v[i].iv);
+		aoff_unhex(ct, v[i].ct);
+		aoff_unhex(tag, v[i].tag);
 		for (t = 0; t < sizeof(gcm_tags); t++) {
 			uint8_t tl = gcm_tags[t];
 
@@ -301,7 +228,7 @@ TEST_F(aead, gcm_kat)
 			memset(d + 12285, 0xee, 100);
 			s = aead_sqe(1, 1, 100, klen, 4090, alen, tl, 8190, n,
 				     12285);
-			ASSERT_EQ(n + tl, run1(&self->r, &s)) TH_LOG("case %u", i);
+			ASSERT_EQ(n + tl, aoff_run1(&self->r, &s)) TH_LOG("case %u", i);
 			EXPECT_EQ(0, memcmp(ct, d + 12285, n)) TH_LOG("case %u", i);
 			/* A short tag is the full tag's leading bytes. */
 			EXPECT_EQ(0, memcmp(tag, d + 12285 + n, tl))
@@ -310,7 +237,7 @@ TEST_F(aead, gcm_kat)
 			/* And back, in place. */
 			s = aead_sqe(1, 0, 100, klen, 4090, alen, tl, 12285,
 				     n + tl, 12285);
-			ASSERT_EQ(n, run1(&self->r, &s)) TH_LOG("case %u", i);
+			ASSERT_EQ(n, aoff_run1(&self->r, &s)) TH_LOG("case %u", i);
 			EXPECT_EQ(0, memcmp(pt, d + 12285, n)) TH_LOG("case %u", i);
 		}
 	}
@@ -334,28 +261,28 @@ TEST_F(aead, chacha20_poly1305_kat)
 	NEED(aead);
 	for (i = 0; i < 32; i++)
 		d[4080 + i] = 0x80 + i;		/* the key block crosses a page */
-	hex(d + 4080 + 32, "070000004041424344454647");
-	hex(d + 5000, "50515253c0c1c2c3c4c5c6c7");
+	aoff_unhex(d + 4080 + 32, "070000004041424344454647");
+	aoff_unhex(d + 5000, "50515253c0c1c2c3c4c5c6c7");
 	memcpy(d + 20000, pt, n);
-	ASSERT_EQ(n + 16, hex(exp, ct));
+	ASSERT_EQ(n + 16, aoff_unhex(exp, ct));
 	s = aead_sqe(0, 1, 4080, 32, 5000, 12, 16, 20000, n, 20000);
-	ASSERT_EQ(n + 16, run1(&self->r, &s));
+	ASSERT_EQ(n + 16, aoff_run1(&self->r, &s));
 	EXPECT_EQ(0, memcmp(exp, d + 20000, n + 16));
 	s = aead_sqe(0, 0, 4080, 32, 5000, 12, 16, 20000, n + 16, 30000);
-	ASSERT_EQ(n, run1(&self->r, &s));
+	ASSERT_EQ(n, aoff_run1(&self->r, &s));
 	EXPECT_EQ(0, memcmp(pt, d + 30000, n));
 }
 
 /* Text lengths: every short one is likely, then up to 64 KiB. */
 static uint32_t pick_text(void)
 {
-	switch (rnd_below(4)) {
+	switch (aoff_rnd_below(4)) {
 	case 0:
-		return rnd_below(65);
+		return aoff_rnd_below(65);
 	case 1:
-		return rnd_below(1100);
+		return aoff_rnd_below(1100);
 	default:
-		return rnd_below(65537);
+		return aoff_rnd_below(65537);
 	}
 }
 
@@ -363,7 +290,7 @@ static uint32_t pick_aad(void)
 {
 	static const uint32_t tls[] = { 0, 5, 13 };	/* none, 1.3, 1.2 */
 
-	return rnd_below(3) ? tls[rnd_below(3)] : rnd_below(1025);
+	return aoff_rnd_below(3) ? tls[aoff_rnd_below(3)] : aoff_rnd_below(1025);
 }
 
 /*
@@ -373,36 +300,36 @@ static uint32_t pick_aad(void)
 static int aead_random_one(struct __test_metadata *_metadata,
 			   struct aoff_ring *r, uint8_t *ref)
 {
-	int gcm = rnd_below(2);
-	uint32_t klen = gcm ? 16 + 8 * rnd_below(3) : 32;
-	uint32_t tl = gcm ? gcm_tags[rnd_below(sizeof(gcm_tags))] : 16;
+	int gcm = aoff_rnd_below(2);
+	uint32_t klen = gcm ? 16 + 8 * aoff_rnd_below(3) : 32;
+	uint32_t tl = gcm ? gcm_tags[aoff_rnd_below(sizeof(gcm_tags))] : 16;
 	uint32_t n = pick_text(), alen = pick_aad();
-	uint64_t kb = KB_AT + rnd_below(4096 - 44), aad = AAD_AT + rnd_below(4096);
-	uint64_t in = IN_AT + rnd_below(4096);
-	uint64_t out = rnd_below(2) ? in : OUT_AT + rnd_below(4096);
+	uint64_t kb = KB_AT + aoff_rnd_below(4096 - 44), aad = AAD_AT + aoff_rnd_below(4096);
+	uint64_t in = IN_AT + aoff_rnd_below(4096);
+	uint64_t out = aoff_rnd_below(2) ? in : OUT_AT + aoff_rnd_below(4096);
 	uint8_t *d = r->data;
 	struct aoff_sqe s;
 
-	rnd_fill(d + kb, klen + 12);
-	rnd_fill(d + aad, alen);
-	rnd_fill(d + in, n);
+	aoff_rnd_fill(d + kb, klen + 12);
+	aoff_rnd_fill(d + aad, alen);
+	aoff_rnd_fill(d + in, n);
 	if (aead_ref(gcm, 1, d + kb, klen, d + aad, alen, tl, d + in, n, ref))
 		return -1;
 	s = aead_sqe(gcm, 1, kb, klen, aad, alen, tl, in, n, out);
-	EXPECT_EQ(n + tl, run1(r, &s)) TH_LOG("gcm %d klen %u n %u aad %u tag %u",
+	EXPECT_EQ(n + tl, aoff_run1(r, &s)) TH_LOG("gcm %d klen %u n %u aad %u tag %u",
 					       gcm, klen, n, alen, tl);
 	EXPECT_EQ(0, memcmp(ref, d + out, n + tl))
 		TH_LOG("encrypt: gcm %d klen %u n %u aad %u tag %u", gcm, klen,
 		       n, alen, tl);
 	/* Decrypt what the device wrote, in place or elsewhere. */
 	in = out;
-	out = rnd_below(2) ? in : IN_AT + 4096 + rnd_below(4096);
+	out = aoff_rnd_below(2) ? in : IN_AT + 4096 + aoff_rnd_below(4096);
 	memcpy(ref + n + tl, d + in, n + tl);
 	if (aead_ref(gcm, 0, d + kb, klen, d + aad, alen, tl, ref + n + tl,
 		     n + tl, ref))
 		return -1;
 	s = aead_sqe(gcm, 0, kb, klen, aad, alen, tl, in, n + tl, out);
-	EXPECT_EQ(n, run1(r, &s)) TH_LOG("decrypt: gcm %d n %u", gcm, n);
+	EXPECT_EQ(n, aoff_run1(r, &s)) TH_LOG("decrypt: gcm %d n %u", gcm, n);
 	EXPECT_EQ(0, memcmp(ref, d + out, n)) TH_LOG("decrypt: gcm %d n %u",
 						     gcm, n);
 	return 0;
@@ -431,24 +358,24 @@ TEST_F(aead, aead_bounds)
 
 	NEED(aead);
 	for (gcm = 0; gcm < 2; gcm++) {
-		rnd_fill(d, 44);
-		rnd_fill(d + aad, alen);
-		rnd_fill(d + in, n + 1);
+		aoff_rnd_fill(d, 44);
+		aoff_rnd_fill(d + aad, alen);
+		aoff_rnd_fill(d + in, n + 1);
 		ASSERT_EQ(0, aead_ref(gcm, 1, d, 32, d + aad, alen, 16, d + in,
 				      n, ref));
 		s = aead_sqe(gcm, 1, 0, 32, aad, alen, 16, in, n, out);
-		ASSERT_EQ(n + 16, run1(&self->r, &s));
+		ASSERT_EQ(n + 16, aoff_run1(&self->r, &s));
 		EXPECT_EQ(0, memcmp(ref, d + out, n + 16)) TH_LOG("gcm %d", gcm);
 		s = aead_sqe(gcm, 0, 0, 32, aad, alen, 16, out, n + 16, out);
-		ASSERT_EQ(n, run1(&self->r, &s));
+		ASSERT_EQ(n, aoff_run1(&self->r, &s));
 		EXPECT_EQ(0, memcmp(d + in, d + out, n)) TH_LOG("gcm %d", gcm);
 
 		s = aead_sqe(gcm, 1, 0, 32, aad, alen, 16, in, n + 1, out);
-		EXPECT_EQ(-EMSGSIZE, run1(&self->r, &s));
+		EXPECT_EQ(-EMSGSIZE, aoff_run1(&self->r, &s));
 		s = aead_sqe(gcm, 0, 0, 32, aad, alen, 16, in, n + 17, out);
-		EXPECT_EQ(-EMSGSIZE, run1(&self->r, &s));
+		EXPECT_EQ(-EMSGSIZE, aoff_run1(&self->r, &s));
 		s = aead_sqe(gcm, 1, 0, 32, aad, alen + 1, 16, in, 16, out);
-		EXPECT_EQ(-EMSGSIZE, run1(&self->r, &s));
+		EXPECT_EQ(-EMSGSIZE, aoff_run1(&self->r, &s));
 	}
 }
 
@@ -468,11 +395,11 @@ TEST_F(aead, tag_mismatch)
 	for (gcm = 0; gcm < 2; gcm++) {
 		uint32_t tl = gcm ? 12 : 16, klen = gcm ? 16 : 32;
 
-		rnd_fill(d + kb, klen + 12);
-		rnd_fill(d + aad, alen);
-		rnd_fill(d + in, n);
+		aoff_rnd_fill(d + kb, klen + 12);
+		aoff_rnd_fill(d + aad, alen);
+		aoff_rnd_fill(d + in, n);
 		s = aead_sqe(gcm, 1, kb, klen, aad, alen, tl, in, n, in);
-		ASSERT_EQ(n + tl, run1(&self->r, &s));
+		ASSERT_EQ(n + tl, aoff_run1(&self->r, &s));
 		/* 0 tag, 1 last tag byte, 2 ciphertext, 3 AAD, 4 nonce, 5 key */
 		for (what = 0; what < 6; what++) {
 			uint8_t *p = what == 0 ? d + in + n :
@@ -490,7 +417,7 @@ TEST_F(aead, tag_mismatch)
 				memcpy(save, d + o, n + tl);
 				s = aead_sqe(gcm, 0, kb, klen, aad, alen, tl, in,
 					     n + tl, o);
-				EXPECT_EQ(-EBADMSG, run1(&self->r, &s))
+				EXPECT_EQ(-EBADMSG, aoff_run1(&self->r, &s))
 					TH_LOG("gcm %d change %d", gcm, what);
 				EXPECT_EQ(0, memcmp(save, d + o, n + tl))
 					TH_LOG("gcm %d change %d in place %d: output written",
@@ -500,14 +427,14 @@ TEST_F(aead, tag_mismatch)
 		}
 		/* Restored: it decrypts again. */
 		s = aead_sqe(gcm, 0, kb, klen, aad, alen, tl, in, n + tl, out);
-		EXPECT_EQ(n, run1(&self->r, &s));
+		EXPECT_EQ(n, aoff_run1(&self->r, &s));
 	}
 }
 
 static void expect_res(struct __test_metadata *_metadata, struct aoff_ring *r,
 		       struct aoff_sqe s, int want, const char *what)
 {
-	EXPECT_EQ(want, run1(r, &s)) TH_LOG("%s", what);
+	EXPECT_EQ(want, aoff_run1(r, &s)) TH_LOG("%s", what);
 }
 
 TEST_F(aead, aead_errors)
@@ -625,15 +552,15 @@ TEST_F(aead, aead_overlaps)
 	int shift;
 
 	NEED(aead);
-	rnd_fill(d + 100, 44);
-	rnd_fill(d + 200, 40);
-	rnd_fill(src, n);
+	aoff_rnd_fill(d + 100, 44);
+	aoff_rnd_fill(d + 200, 40);
+	aoff_rnd_fill(src, n);
 	/* ref of the record, AAD and key block apart. */
 	ASSERT_EQ(0, aead_ref(1, 1, d + 100, 32, d + 200, 40, 16, src, n, ref));
 	for (shift = -40; shift <= 40; shift += 20) {
 		memcpy(d + 10000, src, n);
 		s = aead_sqe(1, 1, 100, 32, 200, 40, 16, 10000, n, 10000 + shift);
-		ASSERT_EQ(n + 16, run1(&self->r, &s));
+		ASSERT_EQ(n + 16, aoff_run1(&self->r, &s));
 		EXPECT_EQ(0, memcmp(ref, d + 10000 + shift, n + 16))
 			TH_LOG("shift %d", shift);
 	}
@@ -685,8 +612,8 @@ TEST_F(aead, sha512_kat)
 			s.in_len = n;
 			s.out_off = 2000000 + 5;
 			s.out_len = len;
-			ASSERT_EQ(len, run1(&self->r, &s));
-			hex(md, alg ? v[i].md512 : v[i].md384);
+			ASSERT_EQ(len, aoff_run1(&self->r, &s));
+			aoff_unhex(md, alg ? v[i].md512 : v[i].md384);
 			EXPECT_EQ(0, memcmp(md, d + 2000005, len))
 				TH_LOG("vector %u alg %u", i, alg);
 		}
@@ -738,8 +665,8 @@ TEST_F(aead, hmac_sha384_512_kat)
 			s.in_len = strlen(msgs[i]);
 			s.out_off = 3000;
 			s.out_len = len;
-			ASSERT_EQ(len, run1(&self->r, &s));
-			hex(mac, alg ? v[i].mac512 : v[i].mac384);
+			ASSERT_EQ(len, aoff_run1(&self->r, &s));
+			aoff_unhex(mac, alg ? v[i].mac512 : v[i].mac384);
 			EXPECT_EQ(0, memcmp(mac, d + 3000, len))
 				TH_LOG("RFC 4231 case %u alg %u", i, alg);
 		}
@@ -764,18 +691,18 @@ TEST_F(aead, sha512_hmac_vs_openssl)
 
 	NEED(sha512);
 	for (i = 0; i < 200; i++) {
-		int alg = 1 + rnd_below(2), mac = rnd_below(2);
-		uint32_t n = i < 130 ? i : rnd_below(65537);
-		uint32_t klen = rnd_below(4) ? rnd_below(300) : 4096;
-		uint64_t in = 8192 + rnd_below(8192), out = 200000 + rnd_below(100);
+		int alg = 1 + aoff_rnd_below(2), mac = aoff_rnd_below(2);
+		uint32_t n = i < 130 ? i : aoff_rnd_below(65537);
+		uint32_t klen = aoff_rnd_below(4) ? aoff_rnd_below(300) : 4096;
+		uint64_t in = 8192 + aoff_rnd_below(8192), out = 200000 + aoff_rnd_below(100);
 
-		rnd_fill(d + in, n);
-		rnd_fill(d + 100, klen);
+		aoff_rnd_fill(d + in, n);
+		aoff_rnd_fill(d + 100, klen);
 		memset(&s, 0, sizeof(s));
 		s.in_off = in;
 		s.in_len = n;
 		s.out_off = out;
-		s.out_len = md_len(alg) + rnd_below(3);
+		s.out_len = md_len(alg) + aoff_rnd_below(3);
 		if (mac) {
 			s.opcode = alg == 1 ? AOFF_OP_HMAC_SHA384 :
 					      AOFF_OP_HMAC_SHA512;
@@ -786,7 +713,7 @@ TEST_F(aead, sha512_hmac_vs_openssl)
 			s.opcode = alg == 1 ? AOFF_OP_SHA384 : AOFF_OP_SHA512;
 			EVP_Digest(d + in, n, md, &mdl, md_of(alg), NULL);
 		}
-		ASSERT_EQ(md_len(alg), run1(&self->r, &s));
+		ASSERT_EQ(md_len(alg), aoff_run1(&self->r, &s));
 		EXPECT_EQ(0, memcmp(md, d + out, md_len(alg)))
 			TH_LOG("alg %d mac %d n %u klen %u", alg, mac, n, klen);
 	}
@@ -812,13 +739,13 @@ TEST_F(aead, partial_mixed_slots)
 		/* Each slot's chain: FIRST, MIDDLEs, LAST; random pieces. */
 		total = 0;
 		for (slot = 0; slot < SLOTS; slot++) {
-			unsigned int at = 0, links = 2 + rnd_below(14);
+			unsigned int at = 0, links = 2 + aoff_rnd_below(14);
 
-			alg[slot] = rnd_below(3);
-			len[slot] = rnd_below(3) ? rnd_below(3000) :
-						   rnd_below(40000);
-			off[slot] = 65536 + slot * 40960 + rnd_below(64);
-			rnd_fill(d + off[slot], len[slot]);
+			alg[slot] = aoff_rnd_below(3);
+			len[slot] = aoff_rnd_below(3) ? aoff_rnd_below(3000) :
+						   aoff_rnd_below(40000);
+			off[slot] = 65536 + slot * 40960 + aoff_rnd_below(64);
+			aoff_rnd_fill(d + off[slot], len[slot]);
 			for (k = 0; k < links; k++) {
 				struct aoff_sqe *s = &chain[slot][k];
 
@@ -829,7 +756,7 @@ TEST_F(aead, partial_mixed_slots)
 				s->hash.state_slot = slot;
 				s->in_off = off[slot] + at;
 				s->in_len = k == links - 1 ? left :
-					    rnd_below(4) ? rnd_below(left + 1) : 0;
+					    aoff_rnd_below(4) ? aoff_rnd_below(left + 1) : 0;
 				at += s->in_len;
 				if (k == links - 1) {
 					s->out_off = 3000000 + slot * 64;
@@ -842,11 +769,11 @@ TEST_F(aead, partial_mixed_slots)
 		}
 		/* Interleave the chains at random, each kept in order. */
 		for (n = 0; n < total; ) {
-			slot = rnd_below(SLOTS);
+			slot = aoff_rnd_below(SLOTS);
 			if (next[slot] < nlink[slot])
 				sq[n++] = chain[slot][next[slot]++];
 		}
-		ASSERT_EQ(0, run_batch(&self->r, sq, n, res));
+		ASSERT_EQ(0, aoff_run_batch(&self->r, sq, n, res));
 		for (k = 0; k < n; k++)
 			EXPECT_EQ((int)sq[k].out_len, res[k])
 				TH_LOG("round %u sqe %u op %u", round, k,
@@ -963,12 +890,12 @@ TEST_F(aead, reset_mid_stream)
 	NEED(sha512);
 	/* Held for a second after running: the reset finds them all. */
 	ASSERT_EQ(0, aoff_sysfs_set("latency_ns", 1000000000));
-	rnd_fill(d, 44);
-	rnd_fill(d + 100, 13);
+	aoff_rnd_fill(d, 44);
+	aoff_rnd_fill(d + 100, 13);
 	for (i = 0; i < 48; i++) {
 		memset(&sq[i], 0, sizeof(sq[i]));
 		if (i % 2) {
-			rnd_fill(d + 10000 + i * 4200, 4000);
+			aoff_rnd_fill(d + 10000 + i * 4200, 4000);
 			sq[i] = aead_sqe(1, 1, 0, 16, 100, 13, 16,
 					 10000 + i * 4200, 4000,
 					 10000 + i * 4200);
@@ -1027,12 +954,12 @@ TEST_F(aead, reset_mid_stream)
 	/* A context opened after the reset works at once. */
 	ASSERT_EQ(0, aoff_sysfs_set("latency_ns", 0));
 	ASSERT_EQ(0, aoff_ring_init(&fresh, 8, 16, 1 << 20));
-	rnd_fill(fresh.data, 44);
-	rnd_fill(fresh.data + 4096, 3000);
+	aoff_rnd_fill(fresh.data, 44);
+	aoff_rnd_fill(fresh.data + 4096, 3000);
 	ASSERT_EQ(0, aead_ref(1, 1, fresh.data, 16, NULL, 0, 16,
 			      fresh.data + 4096, 3000, ref));
 	sq[0] = aead_sqe(1, 1, 0, 16, 0, 0, 16, 4096, 3000, 8192);
-	EXPECT_EQ(3016, run1(&fresh, &sq[0]));
+	EXPECT_EQ(3016, aoff_run1(&fresh, &sq[0]));
 	EXPECT_EQ(0, memcmp(ref, fresh.data + 8192, 3016));
 	for (i = 0; i < 3; i++) {
 		memset(&sq[i], 0, sizeof(sq[i]));
@@ -1042,7 +969,7 @@ TEST_F(aead, reset_mid_stream)
 	}
 	sq[2].out_off = 20000;
 	sq[2].out_len = 48;
-	ASSERT_EQ(0, run_batch(&fresh, sq, 3, res));
+	ASSERT_EQ(0, aoff_run_batch(&fresh, sq, 3, res));
 	EXPECT_EQ(0, res[0]);
 	EXPECT_EQ(0, res[1]);
 	EXPECT_EQ(48, res[2]);

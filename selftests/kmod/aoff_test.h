@@ -235,6 +235,110 @@ static inline unsigned int aoff_drain(struct aoff_ring *r, struct aoff_cqe *out,
 	return got;
 }
 
+/*
+ * One request, submitted and completed; returns the CQE's res, or -10000
+ * (no SQE), -10001 (no CQE) or -10002 (a CQE of another request).
+ */
+static inline int aoff_run1(struct aoff_ring *r, const struct aoff_sqe *tmpl)
+{
+	struct aoff_sqe *sqe = aoff_get_sqe(r);
+	struct aoff_cqe c;
+
+	if (!sqe)
+		return -10000;
+	*sqe = *tmpl;
+	if (aoff_drain(r, &c, 1) != 1)
+		return -10001;
+	if (c.user_data != tmpl->user_data)
+		return -10002;
+	return c.res;
+}
+
+#define AOFF_BATCH_MAX	512
+
+/* Up to AOFF_BATCH_MAX requests in one doorbell; res[i] is sqes[i]'s. */
+static inline int aoff_run_batch(struct aoff_ring *r,
+				 const struct aoff_sqe *sqes, unsigned int n,
+				 int *res)
+{
+	struct aoff_cqe c[AOFF_BATCH_MAX];
+	unsigned int i;
+
+	if (n > AOFF_BATCH_MAX || n > r->s.sq_entries)
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct aoff_sqe *sqe = aoff_get_sqe(r);
+
+		*sqe = sqes[i];
+		sqe->user_data = i;
+	}
+	if (aoff_drain(r, c, n) != n)
+		return -1;
+	for (i = 0; i < n; i++)
+		res[c[i].user_data] = c[i].res;
+	return 0;
+}
+
+/*
+ * The random tests' generator: xorshift64*, small and seedable.  Seed it
+ * with AOFF_RND_SEED() (AOFF_SEED in the environment repeats a run).
+ */
+static inline uint64_t *aoff_rnd_state(void)
+{
+	static uint64_t state = 1;
+
+	return &state;
+}
+
+static inline uint64_t aoff_rnd(void)
+{
+	uint64_t *s = aoff_rnd_state();
+
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dull;
+}
+
+static inline uint64_t aoff_rnd_below(uint64_t n)
+{
+	return n ? aoff_rnd() % n : 0;
+}
+
+static inline void aoff_rnd_fill(void *p, size_t n)
+{
+	uint8_t *b = p;
+
+	while (n--)
+		*b++ = (uint8_t)aoff_rnd();
+}
+
+/* Seeds the generator from AOFF_SEED or the clock, and logs the seed. */
+#define AOFF_RND_SEED() do {						\
+	const char *seed_ = getenv("AOFF_SEED");			\
+									\
+	*aoff_rnd_state() = seed_ ? strtoull(seed_, NULL, 0) | 1 :	\
+				    aoff_now_ns() | 1;			\
+	TH_LOG("seed %#llx (AOFF_SEED to repeat)",			\
+	       (unsigned long long)*aoff_rnd_state());			\
+} while (0)
+
+/* Hex string to bytes; returns the number of bytes. */
+static inline size_t aoff_unhex(uint8_t *out, const char *s)
+{
+	size_t n = 0;
+
+	while (s[0] && s[1]) {
+		unsigned int b;
+
+		if (sscanf(s, "%2x", &b) != 1)
+			break;
+		out[n++] = (uint8_t)b;
+		s += 2;
+	}
+	return n;
+}
+
 /* /sys/class/misc/<device>/<attr> of the device under test. */
 static inline void aoff_sysfs_path(char *buf, size_t len, const char *attr)
 {

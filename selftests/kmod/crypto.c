@@ -17,76 +17,9 @@
 #define DATA_BYTES	(4u << 20)
 #define SLOTS		AOFF_HASH_SLOTS_DEFAULT
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-static uint32_t rnd_below(uint32_t n)
-{
-	return n ? (uint32_t)(rnd() % n) : 0;
-}
-
-static void rnd_fill(uint8_t *p, size_t n)
-{
-	while (n--)
-		*p++ = (uint8_t)rnd();
-}
-
-static void hex(uint8_t *out, const char *s)
-{
-	while (s[0] && s[1]) {
-		unsigned int b;
-
-		sscanf(s, "%2x", &b);
-		*out++ = (uint8_t)b;
-		s += 2;
-	}
-}
 
 /* One SQE, submitted and completed; returns the CQE's res. */
-static int run1(struct aoff_ring *r, const struct aoff_sqe *tmpl)
-{
-	struct aoff_sqe *sqe = aoff_get_sqe(r);
-	struct aoff_cqe c;
-
-	if (!sqe)
-		return -10000;
-	*sqe = *tmpl;
-	if (aoff_drain(r, &c, 1) != 1)
-		return -10001;
-	if (c.user_data != tmpl->user_data)
-		return -10002;
-	return c.res;
-}
-
 /* Several SQEs in one doorbell; res[i] is the result of sqes[i]. */
-static int run_batch(struct aoff_ring *r, const struct aoff_sqe *sqes,
-		     unsigned int n, int *res)
-{
-	struct aoff_cqe c[512];
-	unsigned int i;
-
-	if (n > 512 || n > r->s.sq_entries)
-		return -1;
-	for (i = 0; i < n; i++) {
-		struct aoff_sqe *sqe = aoff_get_sqe(r);
-
-		*sqe = sqes[i];
-		sqe->user_data = i;
-	}
-	if (aoff_drain(r, c, n) != n)
-		return -1;
-	for (i = 0; i < n; i++)
-		res[c[i].user_data] = c[i].res;
-	return 0;
-}
-
 static void sha256_ref(const uint8_t *p, size_t n, uint8_t *md)
 {
 	unsigned int len;
@@ -137,13 +70,10 @@ FIXTURE(crypto) {
 
 FIXTURE_SETUP(crypto)
 {
-	const char *seed = getenv("AOFF_SEED");
-
 	AOFF_REQUIRE_DEVICE(_metadata);
 	ASSERT_EQ(0, aoff_ring_init(&self->r, 256, 512, DATA_BYTES));
 	ASSERT_EQ(SLOTS, self->r.s.hash_slots);
-	rng_state = seed ? strtoull(seed, NULL, 0) : aoff_now_ns() | 1;
-	TH_LOG("seed %#llx (AOFF_SEED to repeat)", (unsigned long long)rng_state);
+	AOFF_RND_SEED();
 }
 
 FIXTURE_TEARDOWN(crypto)
@@ -218,15 +148,15 @@ TEST_F(crypto, sha256_kat)
 
 		memcpy(d + 4095, v[i].msg, n);	/* across a page boundary */
 		s = sha_sqe(AOFF_OP_SHA256, 4095, n, 8192 + 3, 0);
-		ASSERT_EQ(32, run1(&self->r, &s));
-		hex(md, v[i].md);
+		ASSERT_EQ(32, aoff_run1(&self->r, &s));
+		aoff_unhex(md, v[i].md);
 		EXPECT_EQ(0, memcmp(md, d + 8192 + 3, 32)) TH_LOG("vector %u", i);
 	}
 	/* One million 'a' (FIPS 180-2 example 3). */
 	memset(d, 'a', 1000000);
 	s = sha_sqe(AOFF_OP_SHA256, 0, 1000000, 1000001, 0);
-	ASSERT_EQ(32, run1(&self->r, &s));
-	hex(md, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	ASSERT_EQ(32, aoff_run1(&self->r, &s));
+	aoff_unhex(md, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 	EXPECT_EQ(0, memcmp(md, d + 1000001, 32));
 }
 
@@ -249,7 +179,7 @@ TEST_F(crypto, hmac_kat)
 
 		memset(&s, 0, sizeof(s));
 		if (i < 2)
-			hex(d + 100, v[i].key);
+			aoff_unhex(d + 100, v[i].key);
 		else
 			memset(d + 100, 0xaa, 131);
 		memcpy(d + 1000, msg, strlen(msg));
@@ -260,8 +190,8 @@ TEST_F(crypto, hmac_kat)
 		s.in_len = strlen(msg);
 		s.out_off = 2000;
 		s.out_len = 32;
-		ASSERT_EQ(32, run1(&self->r, &s));
-		hex(mac, i < 2 ? v[i].mac :
+		ASSERT_EQ(32, aoff_run1(&self->r, &s));
+		aoff_unhex(mac, i < 2 ? v[i].mac :
 		    "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 		EXPECT_EQ(0, memcmp(mac, d + 2000, 32)) TH_LOG("RFC 4231 case %u", i);
 	}
@@ -296,14 +226,14 @@ TEST_F(crypto, aes_kat)
 	for (i = 0; i < 3; i++) {
 		uint32_t klen = strlen(v[i].key) / 2;
 
-		hex(d + 10, v[i].key);
-		hex(iv, v[i].iv);
+		aoff_unhex(d + 10, v[i].key);
+		aoff_unhex(iv, v[i].iv);
 		memcpy(d + 100, iv, 16);
-		hex(d + 4090, pt);		/* input crosses a page */
+		aoff_unhex(d + 4090, pt);		/* input crosses a page */
 		s = aes_sqe(v[i].op, 10, klen, 100, 4090, 64, 12280);
-		ASSERT_EQ(64, run1(&self->r, &s));
-		hex(exp, v[i].ct);
-		hex(iv_out, v[i].iv_out);
+		ASSERT_EQ(64, aoff_run1(&self->r, &s));
+		aoff_unhex(exp, v[i].ct);
+		aoff_unhex(iv_out, v[i].iv_out);
 		EXPECT_EQ(0, memcmp(exp, d + 12280, 64)) TH_LOG("vector %u", i);
 		EXPECT_EQ(0, memcmp(iv_out, d + 100, 16)) TH_LOG("IV %u", i);
 		/* And back, in place, from the original IV. */
@@ -311,8 +241,8 @@ TEST_F(crypto, aes_kat)
 		s = aes_sqe(v[i].op == AOFF_OP_AES_CBC_ENCRYPT ?
 			    AOFF_OP_AES_CBC_DECRYPT : AOFF_OP_AES_CTR_DECRYPT,
 			    10, klen, 100, 12280, 64, 12280);
-		ASSERT_EQ(64, run1(&self->r, &s));
-		hex(exp, pt);
+		ASSERT_EQ(64, aoff_run1(&self->r, &s));
+		aoff_unhex(exp, pt);
 		EXPECT_EQ(0, memcmp(exp, d + 12280, 64)) TH_LOG("decrypt %u", i);
 		EXPECT_EQ(0, memcmp(iv_out, d + 100, 16)) TH_LOG("dec IV %u", i);
 	}
@@ -325,8 +255,8 @@ static uint32_t pick_len(unsigned int i, unsigned int *n_total)
 	if (i <= 1100)
 		return i;
 	if (i < 1161)
-		return rnd_below(65536);
-	return i == 1161 ? 300000 + rnd_below(4096) : 1 << 20;
+		return aoff_rnd_below(65536);
+	return i == 1161 ? 300000 + aoff_rnd_below(4096) : 1 << 20;
 }
 
 /* An offset that often straddles a page boundary. */
@@ -334,12 +264,12 @@ static uint64_t pick_off(uint32_t len, uint64_t lo, uint64_t hi)
 {
 	uint64_t span = hi - lo - len, off;
 
-	if (rnd_below(2)) {
-		off = ((lo + rnd_below(span)) & ~4095ull) + 4096 - rnd_below(64);
+	if (aoff_rnd_below(2)) {
+		off = ((lo + aoff_rnd_below(span)) & ~4095ull) + 4096 - aoff_rnd_below(64);
 		if (off >= lo && off + len <= hi)
 			return off;
 	}
-	return lo + rnd_below(span);
+	return lo + aoff_rnd_below(span);
 }
 
 TEST_F(crypto, sha256_vs_openssl)
@@ -353,9 +283,9 @@ TEST_F(crypto, sha256_vs_openssl)
 		uint64_t in = pick_off(len, 0, DATA_BYTES / 2);
 		uint64_t out = pick_off(32, DATA_BYTES / 2, DATA_BYTES);
 
-		rnd_fill(d + in, len);
+		aoff_rnd_fill(d + in, len);
 		s = sha_sqe(AOFF_OP_SHA256, in, len, out, 0);
-		ASSERT_EQ(32, run1(&self->r, &s)) TH_LOG("len %u", len);
+		ASSERT_EQ(32, aoff_run1(&self->r, &s)) TH_LOG("len %u", len);
 		sha256_ref(d + in, len, md);
 		ASSERT_EQ(0, memcmp(md, d + out, 32)) TH_LOG("len %u off %llu", len,
 							   (unsigned long long)in);
@@ -370,13 +300,13 @@ TEST_F(crypto, hmac_vs_openssl)
 
 	for (i = 0; i < n; i++) {
 		uint32_t len = pick_len(i, &n);
-		uint32_t klen = rnd_below(4) ? rnd_below(200) : rnd_below(AOFF_HMAC_KEY_MAX + 1);
+		uint32_t klen = aoff_rnd_below(4) ? aoff_rnd_below(200) : aoff_rnd_below(AOFF_HMAC_KEY_MAX + 1);
 		uint64_t key = pick_off(klen, 0, 65536);
 		uint64_t in = pick_off(len, 65536, DATA_BYTES / 2);
 		uint64_t out = pick_off(32, DATA_BYTES / 2, DATA_BYTES);
 
-		rnd_fill(d + key, klen);
-		rnd_fill(d + in, len);
+		aoff_rnd_fill(d + key, klen);
+		aoff_rnd_fill(d + in, len);
 		memset(&s, 0, sizeof(s));
 		s.opcode = AOFF_OP_HMAC_SHA256;
 		s.hash.key_off = key;
@@ -384,8 +314,8 @@ TEST_F(crypto, hmac_vs_openssl)
 		s.in_off = in;
 		s.in_len = len;
 		s.out_off = out;
-		s.out_len = 32 + rnd_below(3);
-		ASSERT_EQ(32, run1(&self->r, &s)) TH_LOG("len %u klen %u", len, klen);
+		s.out_len = 32 + aoff_rnd_below(3);
+		ASSERT_EQ(32, aoff_run1(&self->r, &s)) TH_LOG("len %u klen %u", len, klen);
 		HMAC(EVP_sha256(), d + key, (int)klen, d + in, len, mac, &mlen);
 		ASSERT_EQ(0, memcmp(mac, d + out, 32)) TH_LOG("len %u klen %u", len, klen);
 	}
@@ -402,8 +332,8 @@ static void aes_compare(struct __test_metadata *_metadata, struct aoff_ring *r,
 
 	ASSERT_NE(NULL, exp);
 	for (i = 0; i < n; i++) {
-		uint32_t len = pick_len(i, &n), klen = klens[rnd_below(3)];
-		int enc = rnd_below(2), inplace = !rnd_below(3);
+		uint32_t len = pick_len(i, &n), klen = klens[aoff_rnd_below(3)];
+		int enc = aoff_rnd_below(2), inplace = !aoff_rnd_below(3);
 		uint64_t key, ivo, in, out;
 		int op;
 
@@ -413,10 +343,10 @@ static void aes_compare(struct __test_metadata *_metadata, struct aoff_ring *r,
 		ivo = pick_off(16, 32768, 65536);
 		in = pick_off(len, 65536, DATA_BYTES / 2);
 		out = inplace ? in : pick_off(len, DATA_BYTES / 2, DATA_BYTES);
-		rnd_fill(d + key, klen);
-		rnd_fill(iv, 16);
+		aoff_rnd_fill(d + key, klen);
+		aoff_rnd_fill(iv, 16);
 		memcpy(d + ivo, iv, 16);
-		rnd_fill(d + in, len);
+		aoff_rnd_fill(d + in, len);
 		aes_ref(cbc, enc, d + key, klen, iv, d + in, len, exp);
 		/* The documented chaining value. */
 		memcpy(iv2, iv, 16);
@@ -430,8 +360,8 @@ static void aes_compare(struct __test_metadata *_metadata, struct aoff_ring *r,
 		else
 			op = enc ? AOFF_OP_AES_CTR_ENCRYPT : AOFF_OP_AES_CTR_DECRYPT;
 		s = aes_sqe(op, key, klen, ivo, in, len, out);
-		s.out_len += rnd_below(3);
-		ASSERT_EQ((int)len, run1(r, &s))
+		s.out_len += aoff_rnd_below(3);
+		ASSERT_EQ((int)len, aoff_run1(r, &s))
 			TH_LOG("len %u klen %u enc %d", len, klen, enc);
 		ASSERT_EQ(0, memcmp(exp, d + out, len))
 			TH_LOG("len %u klen %u enc %d in place %d", len, klen, enc, inplace);
@@ -464,12 +394,12 @@ TEST_F(crypto, aes_chaining)
 		uint32_t total = 0, pos = 0, piece;
 		unsigned int k = 0, i;
 
-		rnd_fill(d, 32);
-		rnd_fill(iv, 16);
+		aoff_rnd_fill(d, 32);
+		aoff_rnd_fill(iv, 16);
 		memcpy(d + 64, iv, 16);
-		rnd_fill(d + 4096, 65536);
+		aoff_rnd_fill(d + 4096, 65536);
 		while (k < 40) {
-			piece = 16 * (1 + rnd_below(64));
+			piece = 16 * (1 + aoff_rnd_below(64));
 			sq[k++] = aes_sqe(cbc ? AOFF_OP_AES_CBC_ENCRYPT :
 					  AOFF_OP_AES_CTR_ENCRYPT, 0, 32, 64,
 					  4096 + pos, piece, 4096 + 65536 + pos);
@@ -479,7 +409,7 @@ TEST_F(crypto, aes_chaining)
 		}
 		total = pos;
 		/* One batch: the device starts a context's requests in order. */
-		ASSERT_EQ(0, run_batch(&self->r, sq, k, res));
+		ASSERT_EQ(0, aoff_run_batch(&self->r, sq, k, res));
 		for (i = 0; i < k; i++)
 			ASSERT_EQ((int)sq[i].in_len, res[i]);
 		aes_ref(cbc, 1, d, 32, iv, d + 4096, total, exp);
@@ -497,15 +427,15 @@ TEST_F(crypto, sha256_partial_pieces)
 	uint32_t start[SLOTS], pos[SLOTS], pieces[SLOTS];
 	unsigned int k = 0, i, slot, round;
 
-	rnd_fill(d, 2u << 20);
+	aoff_rnd_fill(d, 2u << 20);
 	for (slot = 0; slot < SLOTS; slot++) {
-		start[slot] = slot * 65536 + rnd_below(4096);
+		start[slot] = slot * 65536 + aoff_rnd_below(4096);
 		pos[slot] = start[slot];
-		pieces[slot] = 2 + rnd_below(12);
+		pieces[slot] = 2 + aoff_rnd_below(12);
 	}
 	for (round = 0; round < 14; round++) {
 		for (slot = 0; slot < SLOTS; slot++) {
-			uint32_t len = rnd_below(3) ? rnd_below(200) : rnd_below(5000);
+			uint32_t len = aoff_rnd_below(3) ? aoff_rnd_below(200) : aoff_rnd_below(5000);
 			uint8_t op;
 
 			if (round >= pieces[slot])
@@ -518,7 +448,7 @@ TEST_F(crypto, sha256_partial_pieces)
 			pos[slot] += len;
 		}
 	}
-	ASSERT_EQ(0, run_batch(&self->r, sq, k, res));
+	ASSERT_EQ(0, aoff_run_batch(&self->r, sq, k, res));
 	for (i = 0; i < k; i++)
 		ASSERT_EQ(sq[i].opcode == AOFF_OP_SHA256_LAST ? 32 : 0, res[i])
 			TH_LOG("sqe %u opcode %u", i, sq[i].opcode);
@@ -536,42 +466,42 @@ TEST_F(crypto, sha256_partial_errors)
 
 	/* No digest in progress. */
 	s = sha_sqe(AOFF_OP_SHA256_MIDDLE, 0, 10, 0, 3);
-	EXPECT_EQ(-ENODATA, run1(&self->r, &s));
+	EXPECT_EQ(-ENODATA, aoff_run1(&self->r, &s));
 	s = sha_sqe(AOFF_OP_SHA256_LAST, 0, 10, 100, 3);
-	EXPECT_EQ(-ENODATA, run1(&self->r, &s));
+	EXPECT_EQ(-ENODATA, aoff_run1(&self->r, &s));
 	/* LAST empties the slot. */
 	s = sha_sqe(AOFF_OP_SHA256_FIRST, 0, 10, 0, 3);
-	EXPECT_EQ(0, run1(&self->r, &s));
+	EXPECT_EQ(0, aoff_run1(&self->r, &s));
 	s = sha_sqe(AOFF_OP_SHA256_LAST, 0, 10, 100, 3);
-	EXPECT_EQ(32, run1(&self->r, &s));
+	EXPECT_EQ(32, aoff_run1(&self->r, &s));
 	s = sha_sqe(AOFF_OP_SHA256_LAST, 0, 10, 100, 3);
-	EXPECT_EQ(-ENODATA, run1(&self->r, &s));
+	EXPECT_EQ(-ENODATA, aoff_run1(&self->r, &s));
 	/* Slot out of range; FIRST/MIDDLE with an output; LAST short output. */
 	s = sha_sqe(AOFF_OP_SHA256_FIRST, 0, 10, 0, SLOTS);
-	EXPECT_EQ(-EINVAL, run1(&self->r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(&self->r, &s));
 	s = sha_sqe(AOFF_OP_SHA256_FIRST, 0, 10, 0, 1);
 	s.out_len = 32;
-	EXPECT_EQ(-EINVAL, run1(&self->r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(&self->r, &s));
 	/* A failed link in a batch empties the slot: the chain fails. */
 	sq[0] = sha_sqe(AOFF_OP_SHA256_FIRST, 0, 10, 0, 2);
 	sq[1] = sha_sqe(AOFF_OP_SHA256_MIDDLE, 0, 10, 0, 2);
 	sq[1].out_len = 1;	/* invalid */
 	sq[2] = sha_sqe(AOFF_OP_SHA256_LAST, 0, 10, 100, 2);
-	ASSERT_EQ(0, run_batch(&self->r, sq, 3, res));
+	ASSERT_EQ(0, aoff_run_batch(&self->r, sq, 3, res));
 	EXPECT_EQ(0, res[0]);
 	EXPECT_EQ(-EINVAL, res[1]);
 	EXPECT_EQ(-ENODATA, res[2]);
 	/* One-shot: slot and key must be 0, output 32 bytes. */
 	s = sha_sqe(AOFF_OP_SHA256, 0, 10, 100, 1);
-	EXPECT_EQ(-EINVAL, run1(&self->r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(&self->r, &s));
 	s = sha_sqe(AOFF_OP_SHA256, 0, 10, 100, 0);
 	s.hash.key_len = 1;
-	EXPECT_EQ(-EINVAL, run1(&self->r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(&self->r, &s));
 	s = sha_sqe(AOFF_OP_SHA256, 0, 10, 100, 0);
 	s.out_len = 31;
-	EXPECT_EQ(-EINVAL, run1(&self->r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(&self->r, &s));
 	s = sha_sqe(AOFF_OP_SHA256, 0, 10, DATA_BYTES - 31, 0);
-	EXPECT_EQ(-EFAULT, run1(&self->r, &s));
+	EXPECT_EQ(-EFAULT, aoff_run1(&self->r, &s));
 }
 
 TEST_F(crypto, hmac_errors)
@@ -582,18 +512,18 @@ TEST_F(crypto, hmac_errors)
 	s.opcode = AOFF_OP_HMAC_SHA256;
 	s.out_len = 32;
 	s.hash.key_len = AOFF_HMAC_KEY_MAX + 1;
-	EXPECT_EQ(-EINVAL, run1(&self->r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(&self->r, &s));
 	s.hash.key_len = 16;
 	s.hash.key_off = DATA_BYTES - 15;
-	EXPECT_EQ(-EFAULT, run1(&self->r, &s));
+	EXPECT_EQ(-EFAULT, aoff_run1(&self->r, &s));
 	s.hash.key_off = 0;
 	s.hash.state_slot = 1;
-	EXPECT_EQ(-EINVAL, run1(&self->r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(&self->r, &s));
 	s.hash.state_slot = 0;
 	s.out_len = 31;
-	EXPECT_EQ(-EINVAL, run1(&self->r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(&self->r, &s));
 	s.out_len = 32;
-	EXPECT_EQ(32, run1(&self->r, &s));
+	EXPECT_EQ(32, aoff_run1(&self->r, &s));
 }
 
 TEST_F(crypto, aes_errors)
@@ -601,29 +531,29 @@ TEST_F(crypto, aes_errors)
 	struct aoff_sqe s;
 
 	s = aes_sqe(AOFF_OP_AES_CBC_ENCRYPT, 0, 16, 32, 4096, 17, 8192);
-	EXPECT_EQ(-EINVAL, run1(&self->r, &s));		/* CBC not % 16 */
+	EXPECT_EQ(-EINVAL, aoff_run1(&self->r, &s));		/* CBC not % 16 */
 	s = aes_sqe(AOFF_OP_AES_CTR_ENCRYPT, 0, 16, 32, 4096, 17, 8192);
-	EXPECT_EQ(17, run1(&self->r, &s));		/* CTR: any length */
+	EXPECT_EQ(17, aoff_run1(&self->r, &s));		/* CTR: any length */
 	s = aes_sqe(AOFF_OP_AES_CBC_ENCRYPT, 0, 17, 32, 4096, 16, 8192);
-	EXPECT_EQ(-EINVAL, run1(&self->r, &s));		/* key length */
+	EXPECT_EQ(-EINVAL, aoff_run1(&self->r, &s));		/* key length */
 	s = aes_sqe(AOFF_OP_AES_CBC_ENCRYPT, 0, 16, DATA_BYTES - 15, 4096, 16, 8192);
-	EXPECT_EQ(-EFAULT, run1(&self->r, &s));		/* IV outside */
+	EXPECT_EQ(-EFAULT, aoff_run1(&self->r, &s));		/* IV outside */
 	s = aes_sqe(AOFF_OP_AES_CBC_ENCRYPT, DATA_BYTES - 8, 16, 32, 4096, 16, 8192);
-	EXPECT_EQ(-EFAULT, run1(&self->r, &s));		/* key outside */
+	EXPECT_EQ(-EFAULT, aoff_run1(&self->r, &s));		/* key outside */
 	s = aes_sqe(AOFF_OP_AES_CBC_ENCRYPT, 0, 16, 32, 4096, 32, 4112);
-	EXPECT_EQ(-EINVAL, run1(&self->r, &s));		/* partial overlap */
+	EXPECT_EQ(-EINVAL, aoff_run1(&self->r, &s));		/* partial overlap */
 	s = aes_sqe(AOFF_OP_AES_CBC_ENCRYPT, 0, 16, 4100, 4096, 32, 8192);
-	EXPECT_EQ(-EINVAL, run1(&self->r, &s));		/* IV in the input */
+	EXPECT_EQ(-EINVAL, aoff_run1(&self->r, &s));		/* IV in the input */
 	s = aes_sqe(AOFF_OP_AES_CBC_ENCRYPT, 0, 16, 8200, 4096, 32, 8192);
-	EXPECT_EQ(-EINVAL, run1(&self->r, &s));		/* IV in the output */
+	EXPECT_EQ(-EINVAL, aoff_run1(&self->r, &s));		/* IV in the output */
 	s = aes_sqe(AOFF_OP_AES_CBC_ENCRYPT, 0, 16, 32, 4096, 32, 8192);
 	s.out_len = 31;
-	EXPECT_EQ(-EINVAL, run1(&self->r, &s));		/* output too short */
+	EXPECT_EQ(-EINVAL, aoff_run1(&self->r, &s));		/* output too short */
 	s = aes_sqe(AOFF_OP_AES_CBC_ENCRYPT, 0, 16, 32, 4096, 32, 8192);
 	s.cipher.resv = 1;
-	EXPECT_EQ(-EINVAL, run1(&self->r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(&self->r, &s));
 	s = aes_sqe(AOFF_OP_AES_CBC_DECRYPT, 0, 16, 32, 4096, 0, 8192);
-	EXPECT_EQ(0, run1(&self->r, &s));		/* empty */
+	EXPECT_EQ(0, aoff_run1(&self->r, &s));		/* empty */
 }
 
 TEST_HARNESS_MAIN

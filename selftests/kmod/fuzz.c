@@ -18,40 +18,17 @@
 #include "kselftest_harness.h"
 #include "aoff_test.h"
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	/* xorshift64*: small, seedable, good enough to pick actions. */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
-}
-
-static uint64_t rnd_below(uint64_t n)
-{
-	return n ? rnd() % n : 0;
-}
-
-static void rnd_fill(void *p, size_t n)
-{
-	uint8_t *b = p;
-
-	while (n--)
-		*b++ = (uint8_t)rnd();
-}
 
 /* A number near an interesting edge. */
 static uint64_t rnd_edge(uint64_t limit)
 {
-	switch (rnd_below(6)) {
+	switch (aoff_rnd_below(6)) {
 	case 0: return 0;
 	case 1: return limit;
-	case 2: return limit - rnd_below(17);
-	case 3: return limit + rnd_below(17);
-	case 4: return ~0ull - rnd_below(17);
-	default: return rnd_below(limit + 1);
+	case 2: return limit - aoff_rnd_below(17);
+	case 3: return limit + aoff_rnd_below(17);
+	case 4: return ~0ull - aoff_rnd_below(17);
+	default: return aoff_rnd_below(limit + 1);
 	}
 }
 
@@ -82,11 +59,11 @@ static int res_ok(int32_t res, uint64_t data_bytes)
 
 static int fz_open(struct fz *f)
 {
-	uint32_t sq = 1u << rnd_below(8);
+	uint32_t sq = 1u << aoff_rnd_below(8);
 
 	memset(f, 0, sizeof(*f));
-	return aoff_ring_init(&f->r, sq, rnd_below(2) ? 0 : sq << rnd_below(3),
-			      rnd_below(4) * 4096 + rnd_below(4096));
+	return aoff_ring_init(&f->r, sq, aoff_rnd_below(2) ? 0 : sq << aoff_rnd_below(3),
+			      aoff_rnd_below(4) * 4096 + aoff_rnd_below(4096));
 }
 
 /* Consumed SQEs are counted from the kernel's SQ head movement. */
@@ -122,22 +99,22 @@ static void fz_sqe(struct fz *f)
 
 	if (!sqe)
 		return;
-	if (rnd_below(4) == 0) {
-		rnd_fill(sqe, sizeof(*sqe));
+	if (aoff_rnd_below(4) == 0) {
+		aoff_rnd_fill(sqe, sizeof(*sqe));
 	} else {
-		sqe->opcode = rnd_below(8) ? AOFF_OP_NOP : (uint8_t)rnd();
-		if (!rnd_below(8))
-			sqe->flags = (uint8_t)rnd();
-		if (!rnd_below(16))
-			sqe->resv0 = (uint16_t)rnd();
-		if (!rnd_below(16))
-			sqe->op_flags = (uint32_t)rnd();
+		sqe->opcode = aoff_rnd_below(8) ? AOFF_OP_NOP : (uint8_t)aoff_rnd();
+		if (!aoff_rnd_below(8))
+			sqe->flags = (uint8_t)aoff_rnd();
+		if (!aoff_rnd_below(16))
+			sqe->resv0 = (uint16_t)aoff_rnd();
+		if (!aoff_rnd_below(16))
+			sqe->op_flags = (uint32_t)aoff_rnd();
 		sqe->in_off = rnd_edge(db);
 		sqe->in_len = (uint32_t)rnd_edge(db);
 		sqe->out_off = rnd_edge(db);
 		sqe->out_len = (uint32_t)rnd_edge(db);
-		if (!rnd_below(16))
-			sqe->op_resv[rnd_below(3)] = rnd();
+		if (!aoff_rnd_below(16))
+			sqe->op_resv[aoff_rnd_below(3)] = aoff_rnd();
 	}
 	sqe->user_data = f->ud_next++;
 }
@@ -149,14 +126,14 @@ static void fz_doorbell(struct fz *f)
 
 	aoff_publish(&f->r);
 	memset(&e, 0, sizeof(e));
-	e.to_submit = rnd_below(3) ? aoff_sq_pending(&f->r) : (uint32_t)rnd_edge(64);
-	e.min_complete = rnd_below(4) ? 0 : (uint32_t)rnd_below(4);
+	e.to_submit = aoff_rnd_below(3) ? aoff_sq_pending(&f->r) : (uint32_t)rnd_edge(64);
+	e.min_complete = aoff_rnd_below(4) ? 0 : (uint32_t)aoff_rnd_below(4);
 	e.flags = AOFF_ENTER_F_TIMEOUT;
-	e.timeout_ns = rnd_below(200000);
-	if (!rnd_below(32))
-		e.flags = (uint32_t)rnd();
-	if (!rnd_below(32))
-		e.resv[rnd_below(2)] = rnd();
+	e.timeout_ns = aoff_rnd_below(200000);
+	if (!aoff_rnd_below(32))
+		e.flags = (uint32_t)aoff_rnd();
+	if (!aoff_rnd_below(32))
+		e.resv[aoff_rnd_below(2)] = aoff_rnd();
 	ret = (int)aoff_ioctl(f->r.fd, AOFF_IOC_ENTER, &e);
 	(void)ret;
 	fz_account(f);
@@ -167,14 +144,14 @@ static unsigned long rnd_cmd(void)
 	static const unsigned long known[] = {
 		AOFF_IOC_SETUP, AOFF_IOC_ENTER, AOFF_IOC_INFO,
 	};
-	unsigned int dir = (unsigned int)rnd_below(4);
-	unsigned int size = (unsigned int)rnd_below(1u << 14);
+	unsigned int dir = (unsigned int)aoff_rnd_below(4);
+	unsigned int size = (unsigned int)aoff_rnd_below(1u << 14);
 
-	if (rnd_below(2))
-		return known[rnd_below(3)];
+	if (aoff_rnd_below(2))
+		return known[aoff_rnd_below(3)];
 	/* Only our magic (and an unused one): never the VFS's own ioctls. */
-	return _IOC(dir, rnd_below(4) ? AOFF_IOC_MAGIC : 0xb4,
-		    (unsigned int)rnd_below(256), size);
+	return _IOC(dir, aoff_rnd_below(4) ? AOFF_IOC_MAGIC : 0xb4,
+		    (unsigned int)aoff_rnd_below(256), size);
 }
 
 static void fz_ioctl(int fd)
@@ -183,13 +160,13 @@ static void fz_ioctl(int fd)
 	void *arg = buf;
 	long ret;
 
-	rnd_fill(buf, rnd_below(512));
-	if (!rnd_below(2))
+	aoff_rnd_fill(buf, aoff_rnd_below(512));
+	if (!aoff_rnd_below(2))
 		*(uint32_t *)buf = (uint32_t)rnd_edge(256);
-	switch (rnd_below(8)) {
+	switch (aoff_rnd_below(8)) {
 	case 0: arg = NULL; break;
-	case 1: arg = (void *)(uintptr_t)rnd(); break;
-	case 2: arg = buf + sizeof(buf) - rnd_below(64); break;
+	case 1: arg = (void *)(uintptr_t)aoff_rnd(); break;
+	case 2: arg = buf + sizeof(buf) - aoff_rnd_below(64); break;
 	default: break;
 	}
 	ret = aoff_ioctl(fd, rnd_cmd(), arg);
@@ -232,13 +209,13 @@ TEST_F_TIMEOUT(fuzz, random_ioctls_and_sqes, 600)
 	ksft_print_msg("fuzz seed=%llu iterations=%llu (AOFF_FUZZ_SEED=%llu reproduces)\n",
 		       (unsigned long long)seed, (unsigned long long)iters,
 		       (unsigned long long)seed);
-	rng_state = seed | 1;
+	*aoff_rnd_state() = seed | 1;
 	start_ticks();
 	ASSERT_EQ(0, fz_open(&f));
 	ASSERT_EQ(0, fz_open(&chaos));
 
 	for (i = 0; i < iters; i++) {
-		switch (rnd_below(100)) {
+		switch (aoff_rnd_below(100)) {
 		case 0 ... 54:
 			fz_sqe(&f);
 			break;
@@ -249,14 +226,14 @@ TEST_F_TIMEOUT(fuzz, random_ioctls_and_sqes, 600)
 			ASSERT_EQ(0, fz_reap(&f)) TH_LOG("bad CQE, seed %llu", (unsigned long long)seed);
 			break;
 		case 80 ... 89:
-			fz_ioctl(rnd_below(4) ? f.r.fd : chaos.r.fd);
+			fz_ioctl(aoff_rnd_below(4) ? f.r.fd : chaos.r.fd);
 			break;
 		case 90 ... 97: {
 			/* Scribble over the chaos context, then ring it. */
-			size_t off = rnd_below(chaos.r.map_len - 8);
+			size_t off = aoff_rnd_below(chaos.r.map_len - 8);
 
-			*(uint64_t *)(chaos.r.map + (off & ~7ul)) = rnd();
-			if (rnd_below(2))
+			*(uint64_t *)(chaos.r.map + (off & ~7ul)) = aoff_rnd();
+			if (aoff_rnd_below(2))
 				*chaos.r.sq_tail = (uint32_t)rnd_edge(1024);
 			fz_ioctl(chaos.r.fd);
 			fz_doorbell(&chaos);
@@ -264,7 +241,7 @@ TEST_F_TIMEOUT(fuzz, random_ioctls_and_sqes, 600)
 		}
 		default:
 			/* Recreate a context, with its requests in flight. */
-			if (rnd_below(2)) {
+			if (aoff_rnd_below(2)) {
 				aoff_ring_exit(&chaos.r);
 				ASSERT_EQ(0, fz_open(&chaos));
 			} else {
@@ -325,13 +302,13 @@ static void fzm_params(void)
 {
 	static const unsigned long long npk[] = { 0, 1000, 20000, 100000 };
 
-	aoff_sysfs_set("engines", 1 + rnd_below(3));
-	aoff_sysfs_set("latency_ns", rnd_below(4) ? rnd_below(2000000) : 0);
-	aoff_sysfs_set("ns_per_kib", npk[rnd_below(4)]);
-	aoff_sysfs_set("coalesce_frames", 1 + rnd_below(8));
-	aoff_sysfs_set("coalesce_usecs", rnd_below(2) ? rnd_below(2000) : 0);
-	aoff_sysfs_set("fail_every", rnd_below(3) ? 0 : rnd_below(8));
-	aoff_sysfs_set("fail_ppm", rnd_below(3) ? 0 : rnd_below(200000));
+	aoff_sysfs_set("engines", 1 + aoff_rnd_below(3));
+	aoff_sysfs_set("latency_ns", aoff_rnd_below(4) ? aoff_rnd_below(2000000) : 0);
+	aoff_sysfs_set("ns_per_kib", npk[aoff_rnd_below(4)]);
+	aoff_sysfs_set("coalesce_frames", 1 + aoff_rnd_below(8));
+	aoff_sysfs_set("coalesce_usecs", aoff_rnd_below(2) ? aoff_rnd_below(2000) : 0);
+	aoff_sysfs_set("fail_every", aoff_rnd_below(3) ? 0 : aoff_rnd_below(8));
+	aoff_sysfs_set("fail_ppm", aoff_rnd_below(3) ? 0 : aoff_rnd_below(200000));
 }
 
 static void fzm_sqe(struct fzm *f)
@@ -342,39 +319,39 @@ static void fzm_sqe(struct fzm *f)
 
 	if (!sqe)
 		return;
-	sqe->opcode = rnd_below(16) ? (uint8_t)rnd_below(AOFF_OP_LAST) : (uint8_t)rnd();
-	sqe->in_off = rnd_below(2) ? rnd_below(db) : rnd_edge(db);
-	sqe->in_len = (uint32_t)(rnd_below(2) ? rnd_below(db - sqe->in_off + 1) :
+	sqe->opcode = aoff_rnd_below(16) ? (uint8_t)aoff_rnd_below(AOFF_OP_LAST) : (uint8_t)aoff_rnd();
+	sqe->in_off = aoff_rnd_below(2) ? aoff_rnd_below(db) : rnd_edge(db);
+	sqe->in_len = (uint32_t)(aoff_rnd_below(2) ? aoff_rnd_below(db - sqe->in_off + 1) :
 				 rnd_edge(db));
-	if (!rnd_below(4))
-		sqe->in_len = 0xffffffffu - (uint32_t)rnd_below(4);
-	if (rnd_below(2)) {
-		sqe->out_off = rnd_below(db - 64);
-		sqe->out_len = rnd_below(2) ? 32 : (uint32_t)rnd_edge(db);
+	if (!aoff_rnd_below(4))
+		sqe->in_len = 0xffffffffu - (uint32_t)aoff_rnd_below(4);
+	if (aoff_rnd_below(2)) {
+		sqe->out_off = aoff_rnd_below(db - 64);
+		sqe->out_len = aoff_rnd_below(2) ? 32 : (uint32_t)rnd_edge(db);
 	}
 	switch (sqe->opcode) {
 	case AOFF_OP_SHA256_FIRST ... AOFF_OP_SHA256_LAST:
-		sqe->hash.state_slot = (uint32_t)rnd_below(20);
-		if (sqe->opcode != AOFF_OP_SHA256_LAST && rnd_below(2))
+		sqe->hash.state_slot = (uint32_t)aoff_rnd_below(20);
+		if (sqe->opcode != AOFF_OP_SHA256_LAST && aoff_rnd_below(2))
 			sqe->out_off = sqe->out_len = 0;
 		break;
 	case AOFF_OP_HMAC_SHA256:
-		sqe->hash.key_off = rnd_below(db);
-		sqe->hash.key_len = keys[rnd_below(7)];
+		sqe->hash.key_off = aoff_rnd_below(db);
+		sqe->hash.key_len = keys[aoff_rnd_below(7)];
 		break;
 	case AOFF_OP_AES_CBC_ENCRYPT ... AOFF_OP_AES_CTR_DECRYPT:
-		sqe->cipher.key_off = rnd_below(db);
-		sqe->cipher.key_len = keys[rnd_below(7)];
-		sqe->cipher.iv_off = rnd_below(db);
-		if (rnd_below(2))
+		sqe->cipher.key_off = aoff_rnd_below(db);
+		sqe->cipher.key_len = keys[aoff_rnd_below(7)];
+		sqe->cipher.iv_off = aoff_rnd_below(db);
+		if (aoff_rnd_below(2))
 			sqe->out_off = sqe->in_off;
 		sqe->out_len = sqe->in_len;
 		break;
 	default:
 		break;
 	}
-	if (!rnd_below(32))
-		sqe->op_resv[rnd_below(3)] = rnd();
+	if (!aoff_rnd_below(32))
+		sqe->op_resv[aoff_rnd_below(3)] = aoff_rnd();
 	sqe->user_data = f->written++;
 }
 
@@ -433,12 +410,12 @@ TEST_F_TIMEOUT(fuzz, model_params_and_completion_bound, 300)
 
 	ksft_print_msg("model fuzz seed=%llu iterations=%llu\n",
 		       (unsigned long long)seed, (unsigned long long)iters);
-	rng_state = seed | 1;
+	*aoff_rnd_state() = seed | 1;
 	aoff_params_save(saved);
 	ASSERT_EQ(0, aoff_ring_init(&f.r, 16, 32, MODEL_DATA));
-	rnd_fill(f.r.data, MODEL_DATA);
+	aoff_rnd_fill(f.r.data, MODEL_DATA);
 	for (i = 0; i < iters && !err; i++) {
-		switch (rnd_below(100)) {
+		switch (aoff_rnd_below(100)) {
 		case 0 ... 1:
 			fzm_params();
 			break;
@@ -447,7 +424,7 @@ TEST_F_TIMEOUT(fuzz, model_params_and_completion_bound, 300)
 			break;
 		case 60 ... 79:
 			aoff_enter(&f.r, aoff_sq_pending(&f.r),
-				   (uint32_t)rnd_below(2), (int64_t)rnd_below(200000));
+				   (uint32_t)aoff_rnd_below(2), (int64_t)aoff_rnd_below(200000));
 			fzm_account(&f);
 			break;
 		default:

@@ -36,42 +36,8 @@
 #define OUT_OFF		24576
 #define SCRATCH_OFF	32768
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-static uint32_t rnd_below(uint32_t n)
-{
-	return n ? (uint32_t)(rnd() % n) : 0;
-}
-
-static void rnd_fill(uint8_t *p, size_t n)
-{
-	while (n--)
-		*p++ = (uint8_t)rnd();
-}
 
 /* Hex string to bytes; returns the length. */
-static size_t unhex(uint8_t *out, const char *s)
-{
-	size_t n = 0;
-
-	while (s[0] && s[1]) {
-		unsigned int b;
-
-		sscanf(s, "%2x", &b);
-		out[n++] = (uint8_t)b;
-		s += 2;
-	}
-	return n;
-}
-
 /* X25519 (RFC 7748 5.2, first vector, and 6.1). */
 static const char x25519_scalar[] =
 	"a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4";
@@ -525,13 +491,10 @@ FIXTURE(pk) {
 
 FIXTURE_SETUP(pk)
 {
-	const char *seed = getenv("AOFF_SEED");
-
 	AOFF_REQUIRE_DEVICE(_metadata);
 	ASSERT_EQ(0, aoff_ring_init(&self->r, 64, 128, DATA_BYTES));
 	aoff_params_save(self->params);
-	rng_state = seed ? strtoull(seed, NULL, 0) : aoff_now_ns() | 1;
-	TH_LOG("seed %#llx (AOFF_SEED to repeat)", (unsigned long long)rng_state);
+	AOFF_RND_SEED();
 }
 
 FIXTURE_TEARDOWN(pk)
@@ -569,22 +532,6 @@ static struct aoff_sqe pk_sqe(uint8_t op, uint32_t flags, uint32_t key_len,
 }
 
 /* One SQE, submitted and completed; returns the CQE's res. */
-static int run1(struct aoff_ring *r, const struct aoff_sqe *tmpl)
-{
-	struct aoff_sqe *sqe = aoff_get_sqe(r);
-	struct aoff_cqe c;
-
-	if (!sqe)
-		return -10000;
-	*sqe = *tmpl;
-	sqe->user_data = 77;
-	if (aoff_drain(r, &c, 1) != 1)
-		return -10001;
-	if (c.user_data != 77)
-		return -10002;
-	return c.res;
-}
-
 static uint8_t *D(struct aoff_ring *r, uint64_t off)
 {
 	return r->data + off;
@@ -608,7 +555,7 @@ static int dev_ec_keygen(struct aoff_ring *r, int curve, int given)
 				   given ? cb_of(curve) : 0, 0, 0,
 				   3 * cb_of(curve));
 
-	return run1(r, &s);
+	return aoff_run1(r, &s);
 }
 
 /* ---- OpenSSL helpers ---- */
@@ -673,35 +620,35 @@ TEST_F(pk, x25519_kat)
 	uint8_t want[32];
 
 	/* RFC 7748 5.2: scalar and u as given, output as given. */
-	unhex(D(r, KEY_OFF), x25519_scalar);
-	unhex(D(r, AUX_OFF), x25519_u);
+	aoff_unhex(D(r, KEY_OFF), x25519_scalar);
+	aoff_unhex(D(r, AUX_OFF), x25519_u);
 	s = pk_sqe(AOFF_OP_X25519_DERIVE, 0, 32, 32, 0, 32);
-	ASSERT_EQ(32, run1(r, &s));
-	unhex(want, x25519_out);
+	ASSERT_EQ(32, aoff_run1(r, &s));
+	aoff_unhex(want, x25519_out);
 	EXPECT_EQ(0, memcmp(want, D(r, OUT_OFF), 32));
 
 	/* RFC 7748 6.1: both key pairs, then the secret both ways. */
-	unhex(D(r, KEY_OFF), x25519_alice_priv);
+	aoff_unhex(D(r, KEY_OFF), x25519_alice_priv);
 	s = pk_sqe(AOFF_OP_X25519_KEYGEN, 0, 32, 0, 0, 64);
-	ASSERT_EQ(64, run1(r, &s));
-	unhex(want, x25519_alice_priv);
+	ASSERT_EQ(64, aoff_run1(r, &s));
+	aoff_unhex(want, x25519_alice_priv);
 	EXPECT_EQ(0, memcmp(want, D(r, OUT_OFF), 32));
-	unhex(want, x25519_alice_pub);
+	aoff_unhex(want, x25519_alice_pub);
 	EXPECT_EQ(0, memcmp(want, D(r, OUT_OFF + 32), 32));
-	unhex(D(r, KEY_OFF), x25519_bob_priv);
-	ASSERT_EQ(64, run1(r, &s));
-	unhex(want, x25519_bob_pub);
+	aoff_unhex(D(r, KEY_OFF), x25519_bob_priv);
+	ASSERT_EQ(64, aoff_run1(r, &s));
+	aoff_unhex(want, x25519_bob_pub);
 	EXPECT_EQ(0, memcmp(want, D(r, OUT_OFF + 32), 32));
 
-	unhex(want, x25519_shared);
-	unhex(D(r, KEY_OFF), x25519_alice_priv);
-	unhex(D(r, AUX_OFF), x25519_bob_pub);
+	aoff_unhex(want, x25519_shared);
+	aoff_unhex(D(r, KEY_OFF), x25519_alice_priv);
+	aoff_unhex(D(r, AUX_OFF), x25519_bob_pub);
 	s = pk_sqe(AOFF_OP_X25519_DERIVE, 0, 32, 32, 0, 32);
-	ASSERT_EQ(32, run1(r, &s));
+	ASSERT_EQ(32, aoff_run1(r, &s));
 	EXPECT_EQ(0, memcmp(want, D(r, OUT_OFF), 32));
-	unhex(D(r, KEY_OFF), x25519_bob_priv);
-	unhex(D(r, AUX_OFF), x25519_alice_pub);
-	ASSERT_EQ(32, run1(r, &s));
+	aoff_unhex(D(r, KEY_OFF), x25519_bob_priv);
+	aoff_unhex(D(r, AUX_OFF), x25519_alice_pub);
+	ASSERT_EQ(32, aoff_run1(r, &s));
 	EXPECT_EQ(0, memcmp(want, D(r, OUT_OFF), 32));
 }
 
@@ -717,17 +664,17 @@ TEST_F(pk, ecdh_kat)
 		struct aoff_sqe s;
 
 		/* The key pair of a given d (keygen with pk.key). */
-		ASSERT_EQ(cb, (int)unhex(D(r, KEY_OFF), k->d));
+		ASSERT_EQ(cb, (int)aoff_unhex(D(r, KEY_OFF), k->d));
 		ASSERT_EQ(3 * cb, dev_ec_keygen(r, k->curve, 1));
 		EXPECT_EQ(0, memcmp(D(r, KEY_OFF), D(r, OUT_OFF), cb));
-		unhex(want, k->pub);
+		aoff_unhex(want, k->pub);
 		EXPECT_EQ(0, memcmp(want, D(r, OUT_OFF + cb), 2 * cb))
 			TH_LOG("vector %u: public key", i);
 
-		unhex(D(r, AUX_OFF), k->peer);
+		aoff_unhex(D(r, AUX_OFF), k->peer);
 		s = pk_sqe(AOFF_OP_ECDH_DERIVE, k->curve, cb, 2 * cb, 0, cb);
-		ASSERT_EQ(cb, run1(r, &s));
-		unhex(want, k->ss);
+		ASSERT_EQ(cb, aoff_run1(r, &s));
+		aoff_unhex(want, k->ss);
 		EXPECT_EQ(0, memcmp(want, D(r, OUT_OFF), cb))
 			TH_LOG("vector %u: shared secret", i);
 	}
@@ -769,10 +716,10 @@ TEST_F(pk, ecdsa_kat)
 		size_t mlen, dlen;
 		struct aoff_sqe s;
 
-		ASSERT_EQ(1 + 2 * cb, (int)unhex(key, k->key));
+		ASSERT_EQ(1 + 2 * cb, (int)aoff_unhex(key, k->key));
 		memcpy(D(r, KEY_OFF), key + 1, 2 * cb);
-		mlen = unhex(D(r, IN_OFF), k->m);
-		dlen = unhex(der, k->sig);
+		mlen = aoff_unhex(D(r, IN_OFF), k->m);
+		dlen = aoff_unhex(der, k->sig);
 		sig = d2i_ECDSA_SIG(NULL, &p, (long)dlen);
 		ASSERT_NE(NULL, sig);
 		ECDSA_SIG_get0(sig, &br, &bs);
@@ -788,21 +735,21 @@ TEST_F(pk, ecdsa_kat)
 		s = pk_sqe(AOFF_OP_ECDSA_VERIFY, k->curve, 2 * cb, 2 * cb,
 			   (uint32_t)mlen, 0);
 		if (edge) {
-			int res = run1(r, &s);
+			int res = aoff_run1(r, &s);
 
 			TH_LOG("vector %u (Wycheproof edge case) on %s: %d",
 			       i, u.release, res);
 			edge_skipped += res != 0;
 		} else {
-			EXPECT_EQ(valid ? 0 : -EBADMSG, run1(r, &s))
+			EXPECT_EQ(valid ? 0 : -EBADMSG, aoff_run1(r, &s))
 				TH_LOG("vector %u", i);
 		}
 		/* One bit off in the digest, then in s: no longer valid. */
 		D(r, IN_OFF)[0] ^= 0x80;
-		EXPECT_EQ(-EBADMSG, run1(r, &s)) TH_LOG("vector %u", i);
+		EXPECT_EQ(-EBADMSG, aoff_run1(r, &s)) TH_LOG("vector %u", i);
 		D(r, IN_OFF)[0] ^= 0x80;
 		D(r, AUX_OFF + 2 * cb - 1)[0] ^= 1;
-		EXPECT_EQ(-EBADMSG, run1(r, &s)) TH_LOG("vector %u", i);
+		EXPECT_EQ(-EBADMSG, aoff_run1(r, &s)) TH_LOG("vector %u", i);
 		EC_KEY_free(ok);
 		ECDSA_SIG_free(sig);
 	}
@@ -848,16 +795,16 @@ TEST_F(pk, rsa_kat)
 		struct aoff_sqe s;
 		RSA *rsa;
 
-		klen = unhex(D(r, KEY_OFF), k->key);
-		mlen = unhex(m, k->m);
-		clen = unhex(c, k->c);
+		klen = aoff_unhex(D(r, KEY_OFF), k->key);
+		mlen = aoff_unhex(m, k->m);
+		clen = aoff_unhex(c, k->c);
 		pad_left(mp, clen, m, mlen);
 
 		/* Private: c -> m. */
 		memcpy(D(r, IN_OFF), c, clen);
 		s = pk_sqe(AOFF_OP_RSA_PRIVATE, 0, (uint32_t)klen, 0,
 			   (uint32_t)clen, (uint32_t)clen);
-		ASSERT_EQ((int)clen, run1(r, &s));
+		ASSERT_EQ((int)clen, aoff_run1(r, &s));
 		EXPECT_EQ(0, memcmp(mp, D(r, OUT_OFF), clen));
 
 		/* Public: m -> c, with the public half as RSAPublicKey. */
@@ -868,7 +815,7 @@ TEST_F(pk, rsa_kat)
 		memcpy(D(r, IN_OFF), mp, clen);
 		s = pk_sqe(AOFF_OP_RSA_PUBLIC, 0, (uint32_t)klen, 0,
 			   (uint32_t)clen, (uint32_t)clen);
-		ASSERT_EQ((int)clen, run1(r, &s));
+		ASSERT_EQ((int)clen, aoff_run1(r, &s));
 		EXPECT_EQ(0, memcmp(c, D(r, OUT_OFF), clen));
 	}
 }
@@ -886,7 +833,7 @@ TEST_F(pk, ecdsa_vs_openssl)
 
 		for (i = 0; i < 6; i++) {
 			uint8_t xy[2 * AOFF_EC_P384_BYTES], dig[64];
-			uint32_t dlen = 1 + rnd_below(64);
+			uint32_t dlen = 1 + aoff_rnd_below(64);
 			BIGNUM *br, *bs;
 			ECDSA_SIG *sig;
 			struct aoff_sqe s;
@@ -900,10 +847,10 @@ TEST_F(pk, ecdsa_vs_openssl)
 			memcpy(D(r, KEY_OFF), D(r, OUT_OFF), cb);
 
 			/* Signed on the device, verified by OpenSSL. */
-			rnd_fill(dig, dlen);
+			aoff_rnd_fill(dig, dlen);
 			memcpy(D(r, IN_OFF), dig, dlen);
 			s = pk_sqe(AOFF_OP_ECDSA_SIGN, curve, cb, 0, dlen, 2 * cb);
-			ASSERT_EQ(2 * cb, run1(r, &s));
+			ASSERT_EQ(2 * cb, aoff_run1(r, &s));
 			sig = ECDSA_SIG_new();
 			br = BN_bin2bn(D(r, OUT_OFF), cb, NULL);
 			bs = BN_bin2bn(D(r, OUT_OFF + cb), cb, NULL);
@@ -922,19 +869,19 @@ TEST_F(pk, ecdsa_vs_openssl)
 			memcpy(D(r, KEY_OFF), xy, 2 * cb);
 			s = pk_sqe(AOFF_OP_ECDSA_VERIFY, curve, 2 * cb, 2 * cb,
 				   dlen, 0);
-			EXPECT_EQ(0, run1(r, &s));
+			EXPECT_EQ(0, aoff_run1(r, &s));
 			/*
 			 * Only the digest's first cb bytes are signed (FIPS
 			 * 186-4): a change there invalidates the signature,
 			 * one past them does not.
 			 */
 			if (dlen > (uint32_t)cb) {
-				D(r, IN_OFF)[cb + rnd_below(dlen - cb)] ^= 1;
-				EXPECT_EQ(0, run1(r, &s));
+				D(r, IN_OFF)[cb + aoff_rnd_below(dlen - cb)] ^= 1;
+				EXPECT_EQ(0, aoff_run1(r, &s));
 			}
-			D(r, IN_OFF)[rnd_below(dlen < (uint32_t)cb ? dlen : cb)] ^=
-				1 << rnd_below(8);
-			EXPECT_EQ(-EBADMSG, run1(r, &s));
+			D(r, IN_OFF)[aoff_rnd_below(dlen < (uint32_t)cb ? dlen : cb)] ^=
+				1 << aoff_rnd_below(8);
+			EXPECT_EQ(-EBADMSG, aoff_run1(r, &s));
 			ECDSA_SIG_free(sig);
 			EC_KEY_free(k);
 		}
@@ -965,7 +912,7 @@ TEST_F(pk, ecdh_vs_openssl)
 			memcpy(D(r, KEY_OFF), mine, cb);
 			memcpy(D(r, AUX_OFF), theirs, 2 * cb);
 			s = pk_sqe(AOFF_OP_ECDH_DERIVE, curve, cb, 2 * cb, 0, cb);
-			ASSERT_EQ(cb, run1(r, &s));
+			ASSERT_EQ(cb, aoff_run1(r, &s));
 			peer = ossl_ec_from_xy(curve, mine + cb);
 			ASSERT_NE(NULL, peer);
 			ASSERT_EQ(cb, ECDH_compute_key(ss, cb,
@@ -996,7 +943,7 @@ TEST_F(pk, x25519_vs_openssl)
 		EVP_PKEY_get_raw_public_key(k, theirs, &len);
 
 		s = pk_sqe(AOFF_OP_X25519_KEYGEN, 0, 0, 0, 0, 64);
-		ASSERT_EQ(64, run1(r, &s));
+		ASSERT_EQ(64, aoff_run1(r, &s));
 		memcpy(mine, D(r, OUT_OFF), 64);
 		/* The device's public key is the one OpenSSL derives. */
 		peer = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL,
@@ -1009,7 +956,7 @@ TEST_F(pk, x25519_vs_openssl)
 		memcpy(D(r, KEY_OFF), mine, 32);
 		memcpy(D(r, AUX_OFF), theirs, 32);
 		s = pk_sqe(AOFF_OP_X25519_DERIVE, 0, 32, 32, 0, 32);
-		ASSERT_EQ(32, run1(r, &s));
+		ASSERT_EQ(32, aoff_run1(r, &s));
 
 		peer = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL,
 						   mine + 32, 32);
@@ -1043,7 +990,7 @@ static RSA *rsa_kat_key(int i)
 {
 	uint8_t der[4096];
 	const uint8_t *p = der;
-	size_t n = unhex(der, rsa_kats[i].key);
+	size_t n = aoff_unhex(der, rsa_kats[i].key);
 
 	return d2i_RSAPrivateKey(NULL, &p, (long)n);
 }
@@ -1058,12 +1005,12 @@ static void rsa_compare(struct __test_metadata *_metadata,
 	uint32_t klen;
 
 	for (i = 0; i < rounds; i++) {
-		rnd_fill(in, k);
+		aoff_rnd_fill(in, k);
 		in[0] &= 0x7f;	/* below n: n has its top bit set */
 		memcpy(D(r, IN_OFF), in, k);
 		klen = put_priv(r, KEY_OFF, rsa);
 		s = pk_sqe(AOFF_OP_RSA_PRIVATE, 0, klen, 0, k, k);
-		ASSERT_EQ(k, run1(r, &s));
+		ASSERT_EQ(k, aoff_run1(r, &s));
 		ASSERT_EQ(k, RSA_private_decrypt(k, in, want, rsa,
 						 RSA_NO_PADDING));
 		EXPECT_EQ(0, memcmp(want, D(r, OUT_OFF), k))
@@ -1071,7 +1018,7 @@ static void rsa_compare(struct __test_metadata *_metadata,
 
 		klen = put_pub(r, KEY_OFF, rsa);
 		s = pk_sqe(AOFF_OP_RSA_PUBLIC, 0, klen, 0, k, k);
-		ASSERT_EQ(k, run1(r, &s));
+		ASSERT_EQ(k, aoff_run1(r, &s));
 		ASSERT_EQ(k, RSA_public_encrypt(k, in, want, rsa,
 						RSA_NO_PADDING));
 		EXPECT_EQ(0, memcmp(want, D(r, OUT_OFF), k))
@@ -1137,73 +1084,73 @@ TEST_F_TIMEOUT(pk, rsa_errors, 120)
 	memset(D(r, IN_OFF), 0x11, 256);
 	klen = put_priv(r, KEY_OFF, rsa);
 	ok = pk_sqe(AOFF_OP_RSA_PRIVATE, 0, klen, 0, 256, 256);
-	ASSERT_EQ(256, run1(r, &ok));
+	ASSERT_EQ(256, aoff_run1(r, &ok));
 
 	/* The SQE's shape: -EINVAL, -EFAULT. */
 	s = ok; s.in_len = 255;
-	EXPECT_EQ(-EINVAL, run1(r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 	s = ok; s.in_len = 384; s.out_len = 384;
-	EXPECT_EQ(-EINVAL, run1(r, &s));	/* k of the key is 256 */
+	EXPECT_EQ(-EINVAL, aoff_run1(r, &s));	/* k of the key is 256 */
 	s = ok; s.out_len = 255;
-	EXPECT_EQ(-EINVAL, run1(r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 	s = ok; s.pk.key_len = 0; s.pk.key_off = 0;
-	EXPECT_EQ(-EINVAL, run1(r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 	s = ok; s.pk.key_len = AOFF_RSA_KEY_MAX + 1;
-	EXPECT_EQ(-EINVAL, run1(r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 	s = ok; s.pk.aux_off = AUX_OFF; s.pk.aux_len = 1;
-	EXPECT_EQ(-EINVAL, run1(r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 	s = ok; s.op_flags = AOFF_EC_P256;
-	EXPECT_EQ(-EINVAL, run1(r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 	s = ok; s.pk.key_off = DATA_BYTES - 10;
-	EXPECT_EQ(-EFAULT, run1(r, &s));
+	EXPECT_EQ(-EFAULT, aoff_run1(r, &s));
 	s = ok; s.out_off = DATA_BYTES - 255;
-	EXPECT_EQ(-EFAULT, run1(r, &s));
+	EXPECT_EQ(-EFAULT, aoff_run1(r, &s));
 
 	/* The key: -EKEYREJECTED. */
 	s = ok; s.pk.key_len = klen - 1;	/* truncated DER */
-	EXPECT_EQ(-EKEYREJECTED, run1(r, &s));
-	rnd_fill(D(r, KEY_OFF), klen);		/* garbage */
-	EXPECT_EQ(-EKEYREJECTED, run1(r, &ok));
+	EXPECT_EQ(-EKEYREJECTED, aoff_run1(r, &s));
+	aoff_rnd_fill(D(r, KEY_OFF), klen);		/* garbage */
+	EXPECT_EQ(-EKEYREJECTED, aoff_run1(r, &ok));
 	s = ok; s.pk.key_len = put_pub(r, KEY_OFF, rsa);	/* not private */
-	EXPECT_EQ(-EKEYREJECTED, run1(r, &s));
+	EXPECT_EQ(-EKEYREJECTED, aoff_run1(r, &s));
 	s = ok; s.pk.key_len = put_priv_with(r, rsa, n, NULL);	/* d = n */
-	EXPECT_EQ(-EKEYREJECTED, run1(r, &s));
+	EXPECT_EQ(-EKEYREJECTED, aoff_run1(r, &s));
 	b = BN_new();
 	BN_add(b, n, BN_value_one());
 	s = ok; s.pk.key_len = put_priv_with(r, rsa, b, NULL);	/* d > n */
-	EXPECT_EQ(-EKEYREJECTED, run1(r, &s));
+	EXPECT_EQ(-EKEYREJECTED, aoff_run1(r, &s));
 	BN_zero(b);
 	s = ok; s.pk.key_len = put_priv_with(r, rsa, b, NULL);	/* d = 0 */
-	EXPECT_EQ(-EKEYREJECTED, run1(r, &s));
+	EXPECT_EQ(-EKEYREJECTED, aoff_run1(r, &s));
 	s = ok; s.pk.key_len = put_priv_with(r, rsa, NULL, b);	/* p = 0 */
-	EXPECT_EQ(-EKEYREJECTED, run1(r, &s));
+	EXPECT_EQ(-EKEYREJECTED, aoff_run1(r, &s));
 	BN_set_word(b, 65537);			/* p * q != n */
 	s = ok; s.pk.key_len = put_priv_with(r, rsa, NULL, b);
-	EXPECT_EQ(-EKEYREJECTED, run1(r, &s));
+	EXPECT_EQ(-EKEYREJECTED, aoff_run1(r, &s));
 	BN_free(b);
 	/* 1024 bits: refused, whatever the lengths say. */
 	s = pk_sqe(AOFF_OP_RSA_PRIVATE, 0, put_priv(r, KEY_OFF, small), 0,
 		   256, 256);
-	EXPECT_EQ(-EKEYREJECTED, run1(r, &s));
+	EXPECT_EQ(-EKEYREJECTED, aoff_run1(r, &s));
 	s = pk_sqe(AOFF_OP_RSA_PUBLIC, 0, put_pub(r, KEY_OFF, small), 0,
 		   256, 256);
-	EXPECT_EQ(-EKEYREJECTED, run1(r, &s));
+	EXPECT_EQ(-EKEYREJECTED, aoff_run1(r, &s));
 
 	/* The input: not below n. */
 	put_priv(r, KEY_OFF, rsa);
 	BN_bn2binpad(n, D(r, IN_OFF), 256);
-	EXPECT_EQ(-ERANGE, run1(r, &ok));
+	EXPECT_EQ(-ERANGE, aoff_run1(r, &ok));
 	memset(D(r, IN_OFF), 0xff, 256);
-	EXPECT_EQ(-ERANGE, run1(r, &ok));
+	EXPECT_EQ(-ERANGE, aoff_run1(r, &ok));
 	s = pk_sqe(AOFF_OP_RSA_PUBLIC, 0, put_pub(r, KEY_OFF, rsa), 0, 256, 256);
-	EXPECT_EQ(-ERANGE, run1(r, &s));
+	EXPECT_EQ(-ERANGE, aoff_run1(r, &s));
 	/* A failed request wrote nothing. */
 	memset(D(r, OUT_OFF), 0x5a, 256);
-	EXPECT_EQ(-ERANGE, run1(r, &s));
+	EXPECT_EQ(-ERANGE, aoff_run1(r, &s));
 	EXPECT_EQ(NULL, memchr(D(r, OUT_OFF), 0x00, 256));
 	/* And the engine still works. */
 	memset(D(r, IN_OFF), 0x11, 256);
-	EXPECT_EQ(256, run1(r, &s));
+	EXPECT_EQ(256, aoff_run1(r, &s));
 	RSA_free(small);
 	RSA_free(rsa);
 }
@@ -1228,89 +1175,89 @@ TEST_F(pk, ec_errors)
 
 		/* Curve selection and lengths: -EINVAL. */
 		s = pk_sqe(AOFF_OP_ECDH_KEYGEN, 0, 0, 0, 0, 3 * cb);
-		EXPECT_EQ(-EINVAL, run1(r, &s));
+		EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 		s.op_flags = 3;
-		EXPECT_EQ(-EINVAL, run1(r, &s));
+		EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 		s.op_flags = curve;
 		s.out_len = 3 * cb - 1;
-		EXPECT_EQ(-EINVAL, run1(r, &s));
+		EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 		s = pk_sqe(AOFF_OP_ECDH_KEYGEN, curve, cb - 1, 0, 0, 3 * cb);
-		EXPECT_EQ(-EINVAL, run1(r, &s));
+		EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 		s = pk_sqe(AOFF_OP_ECDH_KEYGEN, curve, 0, 0, 1, 3 * cb);
-		EXPECT_EQ(-EINVAL, run1(r, &s));
+		EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 
 		memcpy(D(r, KEY_OFF), d, cb);
 		memset(D(r, IN_OFF), 0x33, 64);
 		sign = pk_sqe(AOFF_OP_ECDSA_SIGN, curve, cb, 0, 32, 2 * cb);
-		ASSERT_EQ(2 * cb, run1(r, &sign));
+		ASSERT_EQ(2 * cb, aoff_run1(r, &sign));
 		s = sign; s.in_len = 0; s.in_off = 0;
-		EXPECT_EQ(-EINVAL, run1(r, &s));
+		EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 		s = sign; s.in_len = AOFF_ECDSA_DIGEST_MAX + 1;
-		EXPECT_EQ(-EINVAL, run1(r, &s));
+		EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 		s = sign; s.out_len = 2 * cb - 1;
-		EXPECT_EQ(-EINVAL, run1(r, &s));
+		EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 		s = sign; s.pk.key_len = cb + 1;
-		EXPECT_EQ(-EINVAL, run1(r, &s));
+		EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 		s = sign; s.pk.aux_off = AUX_OFF; s.pk.aux_len = 2 * cb;
-		EXPECT_EQ(-EINVAL, run1(r, &s));
+		EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 
 		/* Private scalars outside [1, n - 1]: -EKEYREJECTED. */
 		memset(D(r, KEY_OFF), 0, cb);
-		EXPECT_EQ(-EKEYREJECTED, run1(r, &sign));
+		EXPECT_EQ(-EKEYREJECTED, aoff_run1(r, &sign));
 		memcpy(D(r, KEY_OFF), order, cb);
-		EXPECT_EQ(-EKEYREJECTED, run1(r, &sign));
+		EXPECT_EQ(-EKEYREJECTED, aoff_run1(r, &sign));
 		memset(D(r, KEY_OFF), 0xff, cb);
-		EXPECT_EQ(-EKEYREJECTED, run1(r, &sign));
+		EXPECT_EQ(-EKEYREJECTED, aoff_run1(r, &sign));
 		EXPECT_EQ(-EKEYREJECTED, dev_ec_keygen(r, curve, 1));
 
 		/* Verify: a bad public key, bad r and s. */
 		memcpy(D(r, KEY_OFF), d, cb);
-		ASSERT_EQ(2 * cb, run1(r, &sign));
+		ASSERT_EQ(2 * cb, aoff_run1(r, &sign));
 		memcpy(D(r, AUX_OFF), D(r, OUT_OFF), 2 * cb);
 		memcpy(D(r, KEY_OFF), xy, 2 * cb);
 		verify = pk_sqe(AOFF_OP_ECDSA_VERIFY, curve, 2 * cb, 2 * cb, 32, 0);
-		ASSERT_EQ(0, run1(r, &verify));
+		ASSERT_EQ(0, aoff_run1(r, &verify));
 		s = verify; s.out_off = OUT_OFF; s.out_len = 2;
-		EXPECT_EQ(-EINVAL, run1(r, &s));
+		EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 		s = verify; s.pk.aux_len = 2 * cb - 1;
-		EXPECT_EQ(-EINVAL, run1(r, &s));
+		EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 		D(r, KEY_OFF + 2 * cb - 1)[0] ^= 1;	/* off the curve */
-		EXPECT_EQ(-EKEYREJECTED, run1(r, &verify));
+		EXPECT_EQ(-EKEYREJECTED, aoff_run1(r, &verify));
 		memset(D(r, KEY_OFF), 0, 2 * cb);	/* infinity */
-		EXPECT_EQ(-EKEYREJECTED, run1(r, &verify));
+		EXPECT_EQ(-EKEYREJECTED, aoff_run1(r, &verify));
 		memcpy(D(r, KEY_OFF), xy, 2 * cb);
 		memset(D(r, AUX_OFF), 0, cb);		/* r = 0 */
-		EXPECT_EQ(-EBADMSG, run1(r, &verify));
+		EXPECT_EQ(-EBADMSG, aoff_run1(r, &verify));
 		memcpy(D(r, AUX_OFF), order, cb);	/* r = n */
-		EXPECT_EQ(-EBADMSG, run1(r, &verify));
+		EXPECT_EQ(-EBADMSG, aoff_run1(r, &verify));
 		memcpy(D(r, AUX_OFF), D(r, OUT_OFF), cb);
 		memset(D(r, AUX_OFF + cb), 0xff, cb);	/* s > n */
-		EXPECT_EQ(-EBADMSG, run1(r, &verify));
+		EXPECT_EQ(-EBADMSG, aoff_run1(r, &verify));
 		memcpy(D(r, AUX_OFF), D(r, OUT_OFF), 2 * cb);
-		EXPECT_EQ(0, run1(r, &verify));
+		EXPECT_EQ(0, aoff_run1(r, &verify));
 
 		/* Derive: the peer's point is validated: -EBADMSG. */
 		memcpy(D(r, KEY_OFF), d, cb);
 		memcpy(D(r, AUX_OFF), xy, 2 * cb);
 		derive = pk_sqe(AOFF_OP_ECDH_DERIVE, curve, cb, 2 * cb, 0, cb);
-		ASSERT_EQ(cb, run1(r, &derive));
+		ASSERT_EQ(cb, aoff_run1(r, &derive));
 		s = derive; s.out_len = cb - 1;
-		EXPECT_EQ(-EINVAL, run1(r, &s));
+		EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 		s = derive; s.pk.aux_len = 2 * cb + 1;
-		EXPECT_EQ(-EINVAL, run1(r, &s));
+		EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 		s = derive; s.pk.aux_off = 0; s.pk.aux_len = 0;
-		EXPECT_EQ(-EINVAL, run1(r, &s));
+		EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 		D(r, AUX_OFF + cb)[0] ^= 0x10;		/* off the curve */
-		EXPECT_EQ(-EBADMSG, run1(r, &derive));
+		EXPECT_EQ(-EBADMSG, aoff_run1(r, &derive));
 		memset(D(r, AUX_OFF), 0, 2 * cb);	/* infinity */
-		EXPECT_EQ(-EBADMSG, run1(r, &derive));
+		EXPECT_EQ(-EBADMSG, aoff_run1(r, &derive));
 		memset(D(r, AUX_OFF), 0xff, 2 * cb);	/* coordinates >= p */
-		EXPECT_EQ(-EBADMSG, run1(r, &derive));
+		EXPECT_EQ(-EBADMSG, aoff_run1(r, &derive));
 		memcpy(D(r, AUX_OFF), xy, 2 * cb);
 		memset(D(r, KEY_OFF), 0, cb);
-		EXPECT_EQ(-EKEYREJECTED, run1(r, &derive));
+		EXPECT_EQ(-EKEYREJECTED, aoff_run1(r, &derive));
 		memset(D(r, OUT_OFF), 0x5a, cb);	/* nothing written */
-		EXPECT_EQ(-EKEYREJECTED, run1(r, &derive));
+		EXPECT_EQ(-EKEYREJECTED, aoff_run1(r, &derive));
 		EXPECT_EQ(NULL, memchr(D(r, OUT_OFF), 0, cb));
 	}
 }
@@ -1330,41 +1277,41 @@ TEST_F(pk, x25519_errors)
 	unsigned int i;
 
 	s = pk_sqe(AOFF_OP_X25519_KEYGEN, 0, 0, 0, 0, 64);
-	ASSERT_EQ(64, run1(r, &s));
+	ASSERT_EQ(64, aoff_run1(r, &s));
 	memcpy(D(r, KEY_OFF), D(r, OUT_OFF), 32);
 	derive = pk_sqe(AOFF_OP_X25519_DERIVE, 0, 32, 32, 0, 32);
 	for (i = 0; i < sizeof(small) / sizeof(small[0]); i++) {
-		unhex(D(r, AUX_OFF), small[i]);
+		aoff_unhex(D(r, AUX_OFF), small[i]);
 		memset(D(r, OUT_OFF), 0x5a, 32);
-		EXPECT_EQ(-EBADMSG, run1(r, &derive)) TH_LOG("point %u", i);
+		EXPECT_EQ(-EBADMSG, aoff_run1(r, &derive)) TH_LOG("point %u", i);
 		EXPECT_EQ(NULL, memchr(D(r, OUT_OFF), 0, 32));
 	}
-	unhex(D(r, AUX_OFF), x25519_alice_pub);
-	ASSERT_EQ(32, run1(r, &derive));
+	aoff_unhex(D(r, AUX_OFF), x25519_alice_pub);
+	ASSERT_EQ(32, aoff_run1(r, &derive));
 
 	s = derive; s.op_flags = 1;
-	EXPECT_EQ(-EINVAL, run1(r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 	s = derive; s.pk.key_len = 31;
-	EXPECT_EQ(-EINVAL, run1(r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 	s = derive; s.pk.aux_len = 33;
-	EXPECT_EQ(-EINVAL, run1(r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 	s = derive; s.out_len = 31;
-	EXPECT_EQ(-EINVAL, run1(r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 	s = derive; s.in_off = IN_OFF; s.in_len = 32;
-	EXPECT_EQ(-EINVAL, run1(r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 	s = derive; s.pk.aux_off = DATA_BYTES - 31;
-	EXPECT_EQ(-EFAULT, run1(r, &s));
+	EXPECT_EQ(-EFAULT, aoff_run1(r, &s));
 	s = pk_sqe(AOFF_OP_X25519_KEYGEN, 0, 16, 0, 0, 64);
-	EXPECT_EQ(-EINVAL, run1(r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 	s = pk_sqe(AOFF_OP_X25519_KEYGEN, 0, 0, 0, 0, 63);
-	EXPECT_EQ(-EINVAL, run1(r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 	s = pk_sqe(AOFF_OP_X25519_KEYGEN, 0, 0, 32, 0, 64);
-	EXPECT_EQ(-EINVAL, run1(r, &s));
+	EXPECT_EQ(-EINVAL, aoff_run1(r, &s));
 	/* An all-zero private key. */
 	memset(D(r, KEY_OFF), 0, 32);
-	EXPECT_EQ(-EKEYREJECTED, run1(r, &derive));
+	EXPECT_EQ(-EKEYREJECTED, aoff_run1(r, &derive));
 	s = pk_sqe(AOFF_OP_X25519_KEYGEN, 0, 32, 0, 0, 64);
-	EXPECT_EQ(-EKEYREJECTED, run1(r, &s));
+	EXPECT_EQ(-EKEYREJECTED, aoff_run1(r, &s));
 }
 
 /* ---- the model: class statistics and service time ---- */
@@ -1384,13 +1331,13 @@ TEST_F(pk, class_stats)
 	ASSERT_LE(0, ss);
 	s = pk_sqe(AOFF_OP_X25519_KEYGEN, 0, 0, 0, 0, 64);
 	for (i = 0; i < 5; i++)
-		ASSERT_EQ(64, run1(r, &s));
+		ASSERT_EQ(64, aoff_run1(r, &s));
 	s.out_len = 1;				/* refused in validation */
 	for (i = 0; i < 3; i++)
-		ASSERT_EQ(-EINVAL, run1(r, &s));
+		ASSERT_EQ(-EINVAL, aoff_run1(r, &s));
 	s = pk_sqe(AOFF_OP_NOP, 0, 0, 0, 0, 0);
 	for (i = 0; i < 4; i++)
-		ASSERT_EQ(0, run1(r, &s));
+		ASSERT_EQ(0, aoff_run1(r, &s));
 	EXPECT_EQ(ps + 8, aoff_sysfs_get("pk_submitted"));
 	EXPECT_EQ(pc + 8, aoff_sysfs_get("pk_completed"));
 	EXPECT_EQ(pe + 3, aoff_sysfs_get("pk_errors"));
@@ -1402,7 +1349,7 @@ static uint64_t timed(struct aoff_ring *r, const struct aoff_sqe *s, int *res)
 {
 	uint64_t t0 = aoff_now_ns();
 
-	*res = run1(r, s);
+	*res = aoff_run1(r, s);
 	return aoff_now_ns() - t0;
 }
 
@@ -1443,8 +1390,8 @@ TEST_F(pk, pk_latency)
 static int queue_rsa(struct aoff_ring *r, int kat, int n)
 {
 	uint8_t c[512];
-	uint32_t klen = (uint32_t)unhex(D(r, KEY_OFF), rsa_kats[kat].key);
-	size_t k = unhex(c, rsa_kats[kat].c);
+	uint32_t klen = (uint32_t)aoff_unhex(D(r, KEY_OFF), rsa_kats[kat].key);
+	size_t k = aoff_unhex(c, rsa_kats[kat].c);
 	int i;
 
 	memcpy(D(r, IN_OFF), c, k);
@@ -1491,7 +1438,7 @@ TEST_F(pk, reset_in_flight)
 
 		ASSERT_EQ(0, aoff_sysfs_set("pk_latency_ns", 0));
 		ASSERT_EQ(0, aoff_ring_init(&r2, 4, 0, DATA_BYTES));
-		EXPECT_EQ(64, run1(&r2, &s));
+		EXPECT_EQ(64, aoff_run1(&r2, &s));
 		aoff_ring_exit(&r2);
 	}
 }
@@ -1505,7 +1452,7 @@ static int fresh_nop(void)
 
 	if (ret)
 		return ret;
-	ret = run1(&r, &s);
+	ret = aoff_run1(&r, &s);
 	aoff_ring_exit(&r);
 	return ret;
 }
