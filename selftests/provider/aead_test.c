@@ -30,14 +30,13 @@
 #include <openssl/params.h>
 #include <openssl/provider.h>
 
+#define PTEST_PREFIX "aead"
+#include "ptest.h"
+
 #define SYS_SUBMITTED	"/sys/class/misc/asyncoff0/submitted"
 
 static OSSL_LIB_CTX *libctx;
 static int quick, policy_device;
-static unsigned long long rng_state;
-static int test_no;
-static char failmsg[512];
-static const char *skip_reason;
 static const char *vec_file;
 
 static const char *const names[] = {
@@ -45,55 +44,6 @@ static const char *const names[] = {
 };
 #define NNAMES	4
 static EVP_CIPHER *ci_aoff[NNAMES], *ci_def[NNAMES];
-
-static unsigned long long rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 2685821657736338717ULL;
-}
-
-static size_t rnd_below(size_t n)
-{
-	return n ? (size_t)(rnd() % n) : 0;
-}
-
-static void rnd_fill(unsigned char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		p[i] = (unsigned char)rnd();
-}
-
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(failmsg, sizeof(failmsg), fmt, ap);
-	va_end(ap);
-	return 0;
-}
-
-static void report(const char *name, int ok)
-{
-	test_no++;
-	if (ok && skip_reason)
-		printf("ok %d aead: %s # SKIP %s\n", test_no, name,
-		       skip_reason);
-	else if (ok)
-		printf("ok %d aead: %s\n", test_no, name);
-	else {
-		printf("# %s\n", failmsg);
-		ERR_print_errors_fp(stdout);
-		printf("not ok %d aead: %s\n", test_no, name);
-	}
-	skip_reason = NULL;
-	ERR_clear_error();
-	failmsg[0] = 0;
-	fflush(stdout);
-}
 
 /* The device's submitted counter, or -1 without the device. */
 static long long submitted(void)

@@ -30,54 +30,14 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#define PTEST_PREFIX "provider-pk"
+#include "ptest.h"
+
 #define AOFF	"provider=asyncoff"
 #define DEF	"provider=default"
 
 static OSSL_LIB_CTX *libctx;
-static int test_no;
-static char failmsg[512];
 static EVP_PKEY *rsa2048, *p256, *p384, *x25519;	/* default's keys */
-
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(failmsg, sizeof(failmsg), fmt, ap);
-	va_end(ap);
-	return 0;
-}
-
-static void report(const char *name, int ok)
-{
-	test_no++;
-	if (ok) {
-		printf("ok %d provider-pk: %s\n", test_no, name);
-	} else {
-		printf("# %s\n", failmsg);
-		ERR_print_errors_fp(stdout);
-		printf("not ok %d provider-pk: %s\n", test_no, name);
-	}
-	ERR_clear_error();
-	failmsg[0] = 0;
-	fflush(stdout);
-}
-
-/* Some error on the queue has this reason string. */
-static int has_reason(const char *what)
-{
-	unsigned long e;
-	const char *r;
-	int found = 0;
-
-	while ((e = ERR_get_error())) {
-		r = ERR_reason_error_string(e);
-		if (r && strstr(r, what))
-			found = 1;
-	}
-	return found;
-}
 
 /*
  * A key of the default provider, made in the default library context

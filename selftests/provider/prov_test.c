@@ -31,66 +31,14 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#define PTEST_PREFIX "provider"
+#include "ptest.h"
+
 #define MiB		(1024 * 1024)
 #define DUP_MAX		(64 * 1024)	/* the provider's default dup_max */
 
 static OSSL_LIB_CTX *libctx;
 static int quick;
-static unsigned long long rng_state;
-static int test_no;
-static char failmsg[512];
-static const char *skip_reason;	/* set by a test that skipped */
-
-/* xorshift64*: reproducible from the seed printed in the TAP output. */
-static unsigned long long rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 2685821657736338717ULL;
-}
-
-static size_t rnd_below(size_t n)
-{
-	return n ? (size_t)(rnd() % n) : 0;
-}
-
-static void rnd_fill(unsigned char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		p[i] = (unsigned char)rnd();
-}
-
-static int fail(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(failmsg, sizeof(failmsg), fmt, ap);
-	va_end(ap);
-	return 0;
-}
-
-static void report(const char *name, int ok)
-{
-	test_no++;
-	if (ok && skip_reason) {
-		printf("ok %d provider: %s # SKIP %s\n", test_no, name,
-		       skip_reason);
-		skip_reason = NULL;
-	} else if (ok) {
-		printf("ok %d provider: %s\n", test_no, name);
-	} else {
-		printf("# %s\n", failmsg);
-		ERR_print_errors_fp(stdout);
-		printf("not ok %d provider: %s\n", test_no, name);
-	}
-	ERR_clear_error();
-	failmsg[0] = 0;
-	fflush(stdout);
-}
 
 /* A message length: mostly small, sometimes up to 1 MiB. */
 static size_t rnd_len(void)

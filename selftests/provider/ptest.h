@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What the provider's C tests share: one TAP line per test with the
+ * file's prefix (PTEST_PREFIX, defined before this header), the failure
+ * message and the skip reason of the test being reported, a seeded
+ * xorshift64* generator, and a look for a reason on OpenSSL's error queue.
+ */
+#ifndef PTEST_H
+#define PTEST_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <openssl/err.h>
+
+#ifndef PTEST_PREFIX
+#error "define PTEST_PREFIX (the TAP names' prefix) before ptest.h"
+#endif
+
+static int test_no;
+static char failmsg[512];
+/* Set by a test that skipped, cleared by report(). */
+static const char *skip_reason __attribute__((unused));
+/* Reproducible from the seed each test file prints in its TAP output. */
+static unsigned long long rng_state __attribute__((unused));
+
+static inline unsigned long long rnd(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 2685821657736338717ULL;
+}
+
+static inline size_t rnd_below(size_t n)
+{
+	return n ? (size_t)(rnd() % n) : 0;
+}
+
+static inline void rnd_fill(unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (unsigned char)rnd();
+}
+
+/* Keeps the reason for the next report(); returns 0 (failed). */
+static inline int fail(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+static inline int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(failmsg, sizeof(failmsg), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* One TAP line; a failure first prints its reason and the error queue. */
+static inline void report(const char *name, int ok)
+{
+	test_no++;
+	if (ok && skip_reason) {
+		printf("ok %d " PTEST_PREFIX ": %s # SKIP %s\n", test_no, name,
+		       skip_reason);
+	} else if (ok) {
+		printf("ok %d " PTEST_PREFIX ": %s\n", test_no, name);
+	} else {
+		printf("# %s\n", failmsg);
+		ERR_print_errors_fp(stdout);
+		printf("not ok %d " PTEST_PREFIX ": %s\n", test_no, name);
+	}
+	skip_reason = NULL;
+	ERR_clear_error();
+	failmsg[0] = 0;
+	fflush(stdout);
+}
+
+/* Some error on the queue has @what in its reason string; empties it. */
+static inline int has_reason(const char *what)
+{
+	unsigned long e;
+	const char *r;
+	int found = 0;
+
+	while ((e = ERR_get_error())) {
+		r = ERR_reason_error_string(e);
+		if (r && strstr(r, what))
+			found = 1;
+	}
+	return found;
+}
+
+#endif /* PTEST_H */
