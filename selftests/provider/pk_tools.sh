@@ -17,21 +17,13 @@
 # shellcheck disable=SC2086,SC2015
 set -u
 MOD=${1:?usage: pk_tools.sh MODULES_DIR}
-SYS=/sys/class/misc/asyncoff0
 W=$(mktemp -d /tmp/aoff-pk.XXXXXX)
 PROV="-provider-path $MOD -provider asyncoff -provider default"
 PREFER="$PROV -propquery ?provider=asyncoff"
-n=0
-fails=0
 
 echo "1..9"
-ok() { n=$((n + 1)); echo "ok $n provider-pk-tools: $1"; }
-notok() {
-	n=$((n + 1)); fails=$((fails + 1))
-	echo "not ok $n provider-pk-tools: $1"
-	shift
-	for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f" | tail -n 20; done
-}
+TAP_NAME=provider-pk-tools
+. "$(dirname "$0")/tap.sh"
 pk() { cat $SYS/pk_submitted 2>/dev/null || echo 0; }
 # check NAME BEFORE MIN FILES...: pk requests grew by at least MIN
 grew() { [ $(($(pk) - $1)) -ge "$2" ]; }
@@ -143,27 +135,7 @@ openssl dgst $PREFER -sha256 -verify "$W/rsa.pub" -signature "$W/dsig2" \
 	notok "dgst -sign (ECDSA) and -verify (RSA) across providers" "$W/err"
 
 # --- openssl speed through openssl.cnf's default_properties ------------
-cat >"$W/openssl.cnf" <<CNF
-openssl_conf = openssl_init
-
-[openssl_init]
-providers = provider_sect
-alg_section = evp_properties
-
-[provider_sect]
-default = default_sect
-asyncoff = asyncoff_sect
-
-[default_sect]
-activate = 1
-
-[asyncoff_sect]
-module = $MOD/asyncoff.so
-activate = 1
-
-[evp_properties]
-default_properties = ?provider=asyncoff
-CNF
+write_cnf "$W/openssl.cnf" "" "?provider=asyncoff"
 b=$(pk)
 OPENSSL_CONF=$W/openssl.cnf timeout 300 openssl speed -mr -seconds 1 \
 	-async_jobs 8 rsa2048 ecdsap256 ecdhp256 ecdhx25519 >"$W/speed" 2>&1

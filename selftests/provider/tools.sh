@@ -11,23 +11,13 @@
 # Usage: tools.sh MODULES_DIR
 set -u
 MOD=${1:?usage: tools.sh MODULES_DIR}
-SYS=/sys/class/misc/asyncoff0
 W=$(mktemp -d /tmp/aoff-prov.XXXXXX)
 PROV="-provider-path $MOD -provider asyncoff -provider default"
 ONLY="$PROV -propquery provider=asyncoff"
-n=0
-fails=0
 
 echo "1..14"
-ok() { n=$((n + 1)); echo "ok $n provider-tools: $1"; }
-notok() {
-	n=$((n + 1)); fails=$((fails + 1))
-	echo "not ok $n provider-tools: $1"
-	shift
-	for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f" | tail -n 20; done
-}
-skip() { n=$((n + 1)); echo "ok $n provider-tools: $1 # SKIP $2"; }
-submitted() { cat $SYS/submitted 2>/dev/null || echo 0; }
+TAP_NAME=provider-tools
+. "$(dirname "$0")/tap.sh"
 
 head -c 300001 /dev/urandom >"$W/in"
 : >"$W/empty"
@@ -108,28 +98,7 @@ echo "# device requests: $before -> $after"
 	notok "the device did the tools' work"
 
 # --- openssl.cnf ---------------------------------------------------------
-cat >"$W/openssl.cnf" <<CNF
-openssl_conf = openssl_init
-
-[openssl_init]
-providers = provider_sect
-alg_section = evp_properties
-
-[provider_sect]
-default = default_sect
-asyncoff = asyncoff_sect
-
-[default_sect]
-activate = 1
-
-[asyncoff_sect]
-module = $MOD/asyncoff.so
-activate = 1
-dup_max = 65536
-
-[evp_properties]
-default_properties = ?provider=asyncoff
-CNF
+write_cnf "$W/openssl.cnf" "dup_max = 65536" "?provider=asyncoff"
 before=$(submitted)
 a=$(OPENSSL_CONF=$W/openssl.cnf openssl dgst -sha256 -r "$W/in" 2>"$W/err" |
     cut -d' ' -f1)
