@@ -516,25 +516,6 @@ static int aead_get_ctx_params(void *vctx, OSSL_PARAM params[])
 	return 1;
 }
 
-static const OSSL_PARAM aead_gettable[] = {
-	OSSL_PARAM_uint(OSSL_CIPHER_PARAM_MODE, NULL),
-	OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_KEYLEN, NULL),
-	OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_IVLEN, NULL),
-	OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_BLOCK_SIZE, NULL),
-	OSSL_PARAM_int(OSSL_CIPHER_PARAM_AEAD, NULL),
-	OSSL_PARAM_int(OSSL_CIPHER_PARAM_CUSTOM_IV, NULL),
-	OSSL_PARAM_int(OSSL_CIPHER_PARAM_CTS, NULL),
-	OSSL_PARAM_int(OSSL_CIPHER_PARAM_TLS1_MULTIBLOCK, NULL),
-	OSSL_PARAM_int(OSSL_CIPHER_PARAM_HAS_RAND_KEY, NULL),
-	OSSL_PARAM_END
-};
-
-static const OSSL_PARAM *aead_gettable_params(void *provctx)
-{
-	(void)provctx;
-	return aead_gettable;
-}
-
 /*
  * One dispatch table per algorithm; the algorithm's and the context's
  * parameter lists are the default provider's, as are the answers.
@@ -579,7 +560,7 @@ const OSSL_DISPATCH aoff_##name##_functions[] = {			\
 	{ OSSL_FUNC_CIPHER_GET_PARAMS,					\
 	  (void (*)(void))name##_get_params },				\
 	{ OSSL_FUNC_CIPHER_GETTABLE_PARAMS,				\
-	  (void (*)(void))aead_gettable_params },			\
+	  (void (*)(void))aoff_cipher_gettable_params },			\
 	{ OSSL_FUNC_CIPHER_GET_CTX_PARAMS,				\
 	  (void (*)(void))aead_get_ctx_params },			\
 	{ OSSL_FUNC_CIPHER_SET_CTX_PARAMS,				\

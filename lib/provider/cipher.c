@@ -669,7 +669,8 @@ static const OSSL_PARAM cipher_gettable[] = {
 	OSSL_PARAM_END
 };
 
-static const OSSL_PARAM *cipher_gettable_params(void *provctx)
+/* The algorithm parameters every cipher of ours answers (aead.c too). */
+const OSSL_PARAM *aoff_cipher_gettable_params(void *provctx)
 {
 	(void)provctx;
 	return cipher_gettable;
@@ -731,7 +732,7 @@ const OSSL_DISPATCH aoff_##name##_functions[] = {			\
 	{ OSSL_FUNC_CIPHER_GET_PARAMS,					\
 	  (void (*)(void))name##_get_params },				\
 	{ OSSL_FUNC_CIPHER_GETTABLE_PARAMS,				\
-	  (void (*)(void))cipher_gettable_params },			\
+	  (void (*)(void))aoff_cipher_gettable_params },			\
 	{ OSSL_FUNC_CIPHER_GET_CTX_PARAMS,				\
 	  (void (*)(void))cipher_get_ctx_params },			\
 	{ OSSL_FUNC_CIPHER_SET_CTX_PARAMS,				\

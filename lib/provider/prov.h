@@ -212,6 +212,9 @@ const EVP_MD *aoff_sw_sha256(void);
 const EVP_CIPHER *aoff_sw_aes_ctr(size_t keylen);
 /* Any algorithm by a constant name, fetched once. */
 const EVP_CIPHER *aoff_sw_cipher(const char *name);
+
+/* cipher.c: the algorithm parameters our ciphers (aead.c's too) answer. */
+const OSSL_PARAM *aoff_cipher_gettable_params(void *provctx);
 const EVP_MD *aoff_sw_md(const char *name);
 /* Random bytes from the private library context's DRBG. */
 int aoff_sw_rand(uint8_t *buf, size_t len);
