@@ -42,10 +42,15 @@ static u32 aoff_cq_head(struct aoff_ctx *ctx, u32 tail)
 	return head;
 }
 
-/* CQEs posted and not yet consumed. */
+/*
+ * CQEs posted and not yet consumed.  Acquire pairs with the release of
+ * ctx->cq_tail in aoff_req_complete(): a waiter that counts a CQE here
+ * also sees it published in the region, so user space finds it when the
+ * wait returns.
+ */
 static u32 aoff_cq_pending(struct aoff_ctx *ctx)
 {
-	u32 tail = READ_ONCE(ctx->cq_tail);
+	u32 tail = smp_load_acquire(&ctx->cq_tail);
 
 	return tail - aoff_cq_head(ctx, tail);
 }
@@ -105,9 +110,17 @@ void aoff_req_complete(struct aoff_req *req, s32 res)
 	WRITE_ONCE(cqe->user_data, req->sqe.user_data);
 	WRITE_ONCE(cqe->res, res);
 	WRITE_ONCE(cqe->flags, 0);
-	WRITE_ONCE(ctx->cq_tail, ctx->cq_tail + 1);
 	/* Publish the CQE; pairs with user space's load-acquire of the tail. */
-	smp_store_release(&ctx->region.ctrl->cq_tail, ctx->cq_tail);
+	smp_store_release(&ctx->region.ctrl->cq_tail, ctx->cq_tail + 1);
+	/*
+	 * Our own copy only after the region's.  A waiter in ENTER or poll()
+	 * reads it without cq_lock, possibly woken for something else (the
+	 * EPOLLOUT of a consumed SQ); had it seen this copy first, it could
+	 * return to user space while the region still showed the old tail,
+	 * and a wait for one CQE would end with none (seen under TCG on the
+	 * sanitizer kernel, where a vCPU can stop between the two stores).
+	 */
+	smp_store_release(&ctx->cq_tail, ctx->cq_tail + 1);
 	req->live = false;
 	list_add(&req->node, &ctx->free);
 	spin_unlock_irqrestore(&ctx->cq_lock, flags);
