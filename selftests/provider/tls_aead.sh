@@ -13,8 +13,10 @@
 #     (TLS_AES_256_GCM_SHA384) or 256 KiB
 #     each way (16 KiB records, above the aead size) compared byte for
 #     byte; the device counts the records;
-#   - openssl speed -aead -async_jobs 16 for aes-128-gcm and
-#     chacha20-poly1305 through the provider, the device counting.
+#   - openssl speed -aead -async_jobs 16 for aes-128-gcm (a message per
+#     iteration, each on the device) and chacha20-poly1305 (speed streams
+#     one message per job: its first update on the device), the device
+#     counting.
 # Prints TAP.  Usage: tls_aead.sh MODULES_DIR
 set -u
 MOD=${1:?usage: tls_aead.sh MODULES_DIR}
@@ -167,27 +169,36 @@ tls_both "TLS 1.2 ECDHE-ECDSA-CHACHA20-POLY1305" \
 	"-tls1_2 -cipher ECDHE-ECDSA-CHACHA20-POLY1305" 262144
 
 # --- openssl speed -aead -async_jobs 16 ----------------------------------
+# OpenSSL 3.0's speed runs a per-message loop (IV, AAD, text, final) only for
+# the GCM, CCM, OCB and SIV modes.  ChaCha20-Poly1305 (a stream mode to
+# speed) gets its plain loop: one message per job whose text comes in
+# update after update and is never finished.  The device computes whole
+# messages, so a job's first update goes to it and the rest of the stream
+# continues in-process (aead.c): a handful of requests per job, not one per
+# update.  The test asserts exactly that, so a change on either side shows.
+JOBS=16
 for alg in aes-128-gcm chacha20-poly1305; do
 	s0=$(submitted)
-	timeout 300 openssl speed $ONLY -async_jobs 16 -seconds 1 -bytes 16384 \
-		-aead -evp $alg >"$W/speed" 2>&1
+	timeout 300 openssl speed $ONLY -async_jobs $JOBS -seconds 1 \
+		-bytes 16384 -aead -evp $alg >"$W/speed" 2>&1
 	rc=$?
 	s1=$(submitted)
+	msgs=$(grep -i "^Doing $alg" "$W/speed" | sed -n 's/.*: \([0-9]*\) .*/\1/p')
 	grep -i "^$alg" "$W/speed" | sed 's/^/# /'
-	echo "# device requests: $((s1 - s0))"
+	echo "# device requests: $((s1 - s0)) for ${msgs:-?} messages"
 	good=0
 	[ $rc -eq 0 ] && grep -qi "^$alg " "$W/speed" &&
-		! grep -q ':error:' "$W/speed" && [ $((s1 - s0)) -gt 100 ] &&
-		good=1
-	if [ $alg = chacha20-poly1305 ] && [ $good = 0 ] && [ $rc -eq 0 ]; then
-		# Known: speed's ChaCha20-Poly1305 loop keeps all but each
-		# job's first message in-process (TLS records of the same
-		# cipher do reach the device, above).  Not yet understood.
-		skip "speed -aead chacha20-poly1305" "only $((s1 - s0)) device requests: speed's ChaCha loop stays in-process after each job's first message (open)"
-		continue
+		! grep -q ':error:' "$W/speed" && good=1
+	if [ $alg = aes-128-gcm ]; then
+		[ $((s1 - s0)) -gt 100 ] || good=0
+		check "speed -aead -async_jobs $JOBS -evp $alg: one device request per message" \
+			$good "speed $alg" "$W/speed"
+	else
+		[ $((s1 - s0)) -ge $JOBS ] && [ $((s1 - s0)) -le $((4 * JOBS)) ] &&
+			[ "${msgs:-0}" -gt $((4 * JOBS)) ] || good=0
+		check "speed -aead -async_jobs $JOBS -evp $alg: each job's stream starts on the device, continues in-process" \
+			$good "speed $alg" "$W/speed"
 	fi
-	check "speed -aead -async_jobs 16 -evp $alg runs on the device" $good \
-		"speed $alg" "$W/speed"
 done
 
 rm -rf "$W"
