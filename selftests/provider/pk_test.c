@@ -32,6 +32,7 @@
 
 #define PTEST_PREFIX "provider-pk"
 #include "ptest.h"
+#include "rsa_test_keys.h"
 
 #define AOFF	"provider=asyncoff"
 #define DEF	"provider=default"
@@ -271,6 +272,77 @@ static int t_rsa_crypt(void)
 		return fail("a damaged OAEP ciphertext decrypted");
 	ERR_clear_error();
 	return 1;
+}
+
+/* The device's count of public-key requests (sysfs pk_submitted). */
+static long pk_submitted(void)
+{
+	FILE *f = fopen("/sys/class/misc/asyncoff0/pk_submitted", "r");
+	long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static EVP_PKEY *pem_key(const char *pem)
+{
+	BIO *b = BIO_new_mem_buf(pem, -1);
+	EVP_PKEY *pk = NULL;
+
+	if (b)
+		pk = PEM_read_bio_PrivateKey_ex(b, NULL, NULL, NULL, libctx,
+						NULL);
+	BIO_free(b);
+	return pk;
+}
+
+/*
+ * The larger moduli the device takes (fixed keys: generating them under
+ * TCG takes minutes): PKCS#1 v1.5 byte-identical, PSS cross-verified,
+ * OAEP both ways, each private-key operation a device request.
+ */
+static int t_rsa_sizes(void)
+{
+	static const char *const pems[] = { aoff_test_rsa3072_pem,
+					    aoff_test_rsa4096_pem };
+	struct sigopt v15 = { "SHA256", RSA_PKCS1_PADDING, 0 };
+	struct sigopt pss = { "SHA384", RSA_PKCS1_PSS_PADDING,
+			      RSA_PSS_SALTLEN_DIGEST };
+	unsigned char msg[64], ct[512], pt[512];
+	size_t ctlen, ptlen;
+	int ok = 1;
+
+	RAND_bytes(msg, sizeof(msg));
+	for (int i = 0; i < 2 && ok; i++) {
+		EVP_PKEY *pk = pem_key(pems[i]);
+		int bits = pk ? EVP_PKEY_get_bits(pk) : 0;
+		long before = pk_submitted();
+
+		if (!pk)
+			return fail("RSA key %d does not parse", i);
+		ok = cross_sign(pk, &v15, 1) && cross_sign(pk, &pss, 0);
+		ctlen = sizeof(ct);
+		ptlen = sizeof(pt);
+		if (ok && (!rsa_crypt(pk, DEF, 1, RSA_PKCS1_OAEP_PADDING, msg,
+				      sizeof(msg), ct, &ctlen) ||
+			   !rsa_crypt(pk, AOFF, 0, RSA_PKCS1_OAEP_PADDING, ct,
+				      ctlen, pt, &ptlen) ||
+			   ptlen != sizeof(msg) || memcmp(pt, msg, ptlen)))
+			ok = fail("RSA-%d OAEP: default encrypts, asyncoff "
+				  "decrypts", bits);
+		/* 2 signatures + 1 decryption, the verifies on top. */
+		if (ok && pk_submitted() - before < 3)
+			ok = fail("RSA-%d: %ld device requests, want >= 3",
+				  bits, pk_submitted() - before);
+		printf("# RSA-%d: %ld device requests\n", bits,
+		       pk_submitted() - before);
+		EVP_PKEY_free(pk);
+	}
+	return ok;
 }
 
 /* ------------------------------------------------------- key exchange */
@@ -877,6 +949,8 @@ static const struct test dev_tests[] = {
 	{ "ECDSA P-256/P-384 signatures cross-verified", t_ecdsa },
 	{ "EVP_PKEY_sign/verify of a digest", t_plain_sign },
 	{ "RSA PKCS#1 v1.5 and OAEP round trips", t_rsa_crypt },
+	{ "RSA-3072 and RSA-4096: signatures and OAEP on the device",
+	  t_rsa_sizes },
 	{ "ECDH P-256/P-384 and X25519 secrets equal", t_exch },
 	{ "device-generated keys export to PEM", t_export },
 	{ "8 jobs in fd mode pause on the device", t_jobs_fd },
