@@ -7,7 +7,8 @@
 # ?provider=asyncoff: speed takes no -propquery for public-key work), with
 # the model's pk_latency_ns set to L, against J/L and against the
 # synchronous path (no -async_jobs: one request at a time, about 1/L per
-# thread), plus the default provider's software; every run in one VM boot
+# thread), plus the default provider's software, and the process's CPU per
+# operation (user + system) offloading against computing; every run in one VM boot
 # of the benchmark guest.  Under QEMU/TCG only ratios of one run mean
 # anything.
 #
@@ -95,12 +96,37 @@ speed() {
 		"$W/err" "$W/out"
 }
 
-# The median of $rounds runs of speed "$@", with min and max: "med min max".
+# Seconds of CPU (user + system) this shell's children have used so far:
+# the second line of the shell's "times" builtin, run in this shell (in a
+# command substitution it would count the subshell's children only).
+child_cpu() {
+	times >"$W/times"
+	sed -n 2p "$W/times" | tr 'ms' '  ' |
+		awk '{ print $1 * 60 + $2 + $3 * 60 + $4 }' >"$W/cpu"
+}
+
+# The process's CPU per operation of one speed run of test $1 with $2 jobs
+# ($3 as for speed), in microseconds: what the offloading application pays
+# (openssl speed's own figure counts user time only).
+cpu_us() {
+	child_cpu
+	c0=$(cat "$W/cpu")
+	speed "$@" >"$W/ops"
+	child_cpu
+	c1=$(cat "$W/cpu")
+	ops=$(cat "$W/ops")
+	case $ops in fail|"") echo fail; return;; esac
+	awk -v a="$c0" -v b="$c1" -v o="$ops" -v s="$seconds" 'BEGIN {
+		n = o * s; if (n <= 0) { print "fail"; exit }
+		printf "%.1f\n", (b - a) / n * 1e6 }'
+}
+
+# The median of $rounds runs of "${fn:-speed} $@", with min and max.
 median() {
 	i=0
 	: >"$W/rounds"
 	while [ $i -lt "$rounds" ]; do
-		speed "$@" >>"$W/rounds"
+		${fn:-speed} "$@" >>"$W/rounds"
 		i=$((i + 1))
 	done
 	if grep -q fail "$W/rounds"; then echo "fail - -"; return; fi
@@ -149,5 +175,18 @@ for t in $tests; do
 			printf "| %d | %s (%s-%s) | %.1f | %.1f %% | %s | %.1f |\n",
 			       j, a, lo, hi, jl, 100 * a / jl, s, 1 / (l / 1e9) }'
 	done
+	# CPU per operation: the process offloading (model latency 0, so
+	# the figure is not the time spent waiting) against the software.
+	echo 0 >$dev/pk_latency_ns
 	seconds=$s0
+	echo
+	echo "CPU per operation (the process's user + system time):"
+	echo "| path | µs per op |"
+	echo "|---|---:|"
+	set -- $(fn=cpu_us median "$t" "$max" aoff)
+	echo "| asyncoff, $max jobs | $1 ($2-$3) |"
+	set -- $(fn=cpu_us median "$t" 0 aoff)
+	echo "| asyncoff, synchronous | $1 ($2-$3) |"
+	set -- $(fn=cpu_us median "$t" 0 default)
+	echo "| default provider | $1 ($2-$3) |"
 done
