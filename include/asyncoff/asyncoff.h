@@ -130,6 +130,23 @@ int aoff_submit(struct aoff_ctx *ctx);
  */
 int aoff_submit_and_wait(struct aoff_ctx *ctx, unsigned int wait_nr,
 			 int64_t timeout_ns);
+/*
+ * aoff_submit() for callers that must know more: with
+ * AOFF_SUBMIT_F_DOORBELL the doorbell rings even when an SQPOLL device is
+ * watching (it then takes the entries now, not at its next pass); *@rang
+ * (if not NULL) says whether a system call was made.
+ */
+#define AOFF_SUBMIT_F_DOORBELL	(1u << 0)
+int aoff_submit_flags(struct aoff_ctx *ctx, unsigned int flags, int *rang);
+/* Entries prepared or published that the device has not taken yet. */
+unsigned int aoff_sq_pending(const struct aoff_ctx *ctx);
+/*
+ * Sleep until @wait_nr CQEs are pending or @timeout_ns passes (negative:
+ * no limit), submitting nothing: for when the device refused entries
+ * (EAGAIN) until completions are consumed.
+ */
+int aoff_wait_cq(struct aoff_ctx *ctx, unsigned int wait_nr,
+		 int64_t timeout_ns);
 
 static inline void aoff_prep_nop(struct aoff_sqe *sqe, uint64_t user_data)
 {
@@ -514,6 +531,12 @@ static inline void aoff_prep_hmac_sha512(struct aoff_sqe *sqe,
  * up to @max pointers and returns how many.
  */
 unsigned int aoff_cq_ready(const struct aoff_ctx *ctx);
+/*
+ * aoff_cq_ready() for a thread other than the context's user (an event
+ * loop or dispatcher watching many contexts): both indexes are read from
+ * the shared ring, the head as the user last published it.
+ */
+unsigned int aoff_cq_ready_any_thread(const struct aoff_ctx *ctx);
 int aoff_peek_cqe(struct aoff_ctx *ctx, struct aoff_cqe **cqe);
 unsigned int aoff_peek_batch_cqe(struct aoff_ctx *ctx, struct aoff_cqe **cqes,
 				 unsigned int max);

@@ -365,7 +365,7 @@ AOFF_EXPORT struct aoff_ctx *aoff_bridge_dev(struct aoff_bridge_ctx *bc)
 
 AOFF_EXPORT int aoff_bridge_ready(struct aoff_bridge_ctx *bc)
 {
-	return bc && (aoff_bridge_pending(bc->dc) || aoff_ctx_broken(bc->dc));
+	return bc && (aoff_cq_ready_any_thread(bc->dc) || aoff_ctx_broken(bc->dc));
 }
 
 /* One request batch in progress. */
@@ -426,17 +426,11 @@ static void aoff_run_queue(struct aoff_ctx *dc, struct aoff_run *run)
  */
 static int aoff_run_doorbell(struct aoff_ctx *dc, int ring)
 {
-	uint64_t before = aoff_ctx_syscalls(dc);
-	int ret = aoff_submit(dc);
-	uint64_t rung = aoff_ctx_syscalls(dc) - before;
-	uint32_t pending = ring && !rung && ret >= 0 ? aoff_sq_pending(dc) : 0;
+	int rung = 0;
+	int ret = aoff_submit_flags(dc, ring ? AOFF_SUBMIT_F_DOORBELL : 0,
+				    &rung);
 
-	if (pending) {
-		ret = aoff_enter(dc, pending, 0, -1);
-		rung = 1;
-	}
-
-	aoff_bridge_count(&aoff_bridge_cnt.syscalls, rung);
+	aoff_bridge_count(&aoff_bridge_cnt.syscalls, (uint64_t)rung);
 	aoff_bridge_count(rung ? &aoff_bridge_cnt.doorbells :
 			  &aoff_bridge_cnt.doorbells_saved, 1);
 	return ret;
@@ -457,8 +451,10 @@ static int aoff_run_sleep(struct aoff_ctx *dc)
 			  aoff_ctx_syscalls(dc) - before);
 	if (ret != -EAGAIN)
 		return ret < 0 && ret != -EINTR ? ret : 0;
-	aoff_bridge_count(&aoff_bridge_cnt.syscalls, 1);
-	ret = aoff_enter(dc, 0, 1, -1);
+	before = aoff_ctx_syscalls(dc);
+	ret = aoff_wait_cq(dc, 1, -1);
+	aoff_bridge_count(&aoff_bridge_cnt.syscalls,
+			  aoff_ctx_syscalls(dc) - before);
 	return ret < 0 && ret != -EINTR ? ret : 0;
 }
 
@@ -524,7 +520,7 @@ static int aoff_run_async(struct aoff_bridge_ctx *bc, struct aoff_run *run)
 		unsigned int got;
 		int full, refused;
 
-		if (run->announce && aoff_bridge_pending(dc)) {
+		if (run->announce && aoff_cq_ready_any_thread(dc)) {
 			/* The fd is readable: the application resumes us. */
 			run->announce = 0;
 			aoff_bridge_count(&aoff_bridge_cnt.pauses, 1);
@@ -577,7 +573,7 @@ static int aoff_run_async(struct aoff_bridge_ctx *bc, struct aoff_run *run)
 		}
 
 		if (cbmode) {
-			if (aoff_bridge_pending(dc)) {
+			if (aoff_cq_ready_any_thread(dc)) {
 				if (aoff_disarm(bc))
 					continue;	/* here already */
 				/* The callback fired: the user resumes us. */
@@ -595,7 +591,7 @@ static int aoff_run_async(struct aoff_bridge_ctx *bc, struct aoff_run *run)
 				ASYNC_WAIT_CTX_set_status(bc->wctx,
 							  ASYNC_STATUS_OK);
 			}
-		} else if (aoff_bridge_pending(dc)) {
+		} else if (aoff_cq_ready_any_thread(dc)) {
 			continue;
 		}
 
@@ -604,7 +600,7 @@ static int aoff_run_async(struct aoff_bridge_ctx *bc, struct aoff_run *run)
 			return -EFAULT;		/* the ASYNC library failed */
 		run->announce = 0;
 		aoff_bctx_close_retired(bc);
-		if (!aoff_bridge_pending(dc) && !aoff_ctx_broken(dc))
+		if (!aoff_cq_ready_any_thread(dc) && !aoff_ctx_broken(dc))
 			idle++;
 	}
 	if (cbmode)

@@ -331,7 +331,7 @@ static unsigned int aoff_disp_reap(struct aoff_cb *cbs, unsigned int *nr_cbs)
 				       sizeof(*aoff_disp.queue)))
 				aoff_disp.queue[aoff_disp.nr_queue++] = ud;
 		}
-		if (!aoff_bridge_pending(bc->dc) && !aoff_ctx_broken(bc->dc))
+		if (!aoff_cq_ready_any_thread(bc->dc) && !aoff_ctx_broken(bc->dc))
 			continue;	/* no completion: not a wake-up */
 		/* Pairs with the job's store-release of armed. */
 		if (__atomic_exchange_n(&bc->armed, 0, __ATOMIC_ACQ_REL)) {

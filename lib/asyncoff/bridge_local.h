@@ -8,7 +8,9 @@
 #include <openssl/async.h>
 #include <asyncoff/bridge.h>
 
-#include "ctx_local.h"
+#include <asyncoff/asyncoff.h>
+
+#include "export.h"
 
 /*
  * The ASYNC_* names come from libcrypto or from the async runtime, whichever
@@ -81,17 +83,6 @@ extern struct aoff_bridge_counters aoff_bridge_cnt;
 static inline void aoff_bridge_count(uint64_t *c, uint64_t n)
 {
 	__atomic_fetch_add(c, n, __ATOMIC_RELAXED);
-}
-
-/*
- * Completions waiting in @dc's CQ, readable from any thread: both indexes
- * from shared memory.  The tail pairs with the driver's store-release, the
- * head with the job thread's store-release in aoff_cq_advance().
- */
-static inline uint32_t aoff_bridge_pending(const struct aoff_ctx *dc)
-{
-	return __atomic_load_n(dc->k_cq_tail, __ATOMIC_ACQUIRE) -
-	       __atomic_load_n(dc->k_cq_head, __ATOMIC_ACQUIRE);
 }
 
 /* bridge.c: a device context as the configuration says (SQPOLL: may). */

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <asyncoff/asyncoff.h>
 
-#define AOFF_EXPORT __attribute__((visibility("default")))
+#include "export.h"
 
 /* The data-area allocator: free extents sorted by offset (data.c). */
 struct aoff_extent {
@@ -54,15 +54,7 @@ struct aoff_ctx {
 	struct aoff_data_heap heap;
 };
 
-/* SQEs published or prepared that the driver has not consumed yet.  The
- * acquire pairs with the driver's store-release of the SQ head. */
-static inline uint32_t aoff_sq_pending(const struct aoff_ctx *ctx)
-{
-	return ctx->sq_tail - __atomic_load_n(ctx->k_sq_head, __ATOMIC_ACQUIRE);
-}
-
-/* The doorbell ioctl, counted in ctx->syscalls (ring.c); >= 0 or -errno.
- * The bridge calls it directly where aoff_submit() would not ring. */
+/* The doorbell ioctl, counted in ctx->syscalls (ring.c); >= 0 or -errno. */
 int aoff_enter(struct aoff_ctx *ctx, uint32_t to_submit,
 	       uint32_t min_complete, int64_t timeout_ns);
 

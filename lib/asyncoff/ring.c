@@ -91,11 +91,20 @@ static int aoff_sqpoll_needs_doorbell(const struct aoff_ctx *ctx)
 		  (AOFF_STATUS_NEED_WAKEUP | AOFF_STATUS_BROKEN));
 }
 
-AOFF_EXPORT int aoff_submit_and_wait(struct aoff_ctx *ctx, unsigned int wait_nr,
-				     int64_t timeout_ns)
+AOFF_EXPORT unsigned int aoff_sq_pending(const struct aoff_ctx *ctx)
+{
+	/* Pairs with the driver's store-release of the SQ head. */
+	return ctx->sq_tail - aoff_load_acquire(ctx->k_sq_head);
+}
+
+/* Submit and wait; *@rang: whether a system call was made. */
+static int aoff_submit_common(struct aoff_ctx *ctx, unsigned int wait_nr,
+			      int64_t timeout_ns, unsigned int flags,
+			      int *rang)
 {
 	uint32_t pending = aoff_sq_pending(ctx);
 
+	*rang = 0;
 	if (pending)
 		/* Publish the SQEs; pairs with the driver's load-acquire. */
 		aoff_store_release(ctx->k_sq_tail, ctx->sq_tail);
@@ -103,12 +112,22 @@ AOFF_EXPORT int aoff_submit_and_wait(struct aoff_ctx *ctx, unsigned int wait_nr,
 		wait_nr = 0;
 	if (!pending && !wait_nr)
 		return 0;	/* nothing to ring the doorbell for */
-	if (ctx->sqpoll && !wait_nr && !aoff_sqpoll_needs_doorbell(ctx)) {
+	if (ctx->sqpoll && !wait_nr && !(flags & AOFF_SUBMIT_F_DOORBELL) &&
+	    !aoff_sqpoll_needs_doorbell(ctx)) {
 		/* The device is watching: it takes them by itself. */
 		ctx->doorbells_saved++;
 		return (int)pending;
 	}
+	*rang = 1;
 	return aoff_enter(ctx, pending, wait_nr, timeout_ns);
+}
+
+AOFF_EXPORT int aoff_submit_and_wait(struct aoff_ctx *ctx, unsigned int wait_nr,
+				     int64_t timeout_ns)
+{
+	int rang;
+
+	return aoff_submit_common(ctx, wait_nr, timeout_ns, 0, &rang);
 }
 
 AOFF_EXPORT int aoff_submit(struct aoff_ctx *ctx)
@@ -116,10 +135,43 @@ AOFF_EXPORT int aoff_submit(struct aoff_ctx *ctx)
 	return aoff_submit_and_wait(ctx, 0, -1);
 }
 
+AOFF_EXPORT int aoff_submit_flags(struct aoff_ctx *ctx, unsigned int flags,
+				  int *rang)
+{
+	int dummy;
+
+	if (flags & ~AOFF_SUBMIT_F_DOORBELL)
+		return -EINVAL;
+	return aoff_submit_common(ctx, 0, -1, flags, rang ? rang : &dummy);
+}
+
+AOFF_EXPORT int aoff_wait_cq(struct aoff_ctx *ctx, unsigned int wait_nr,
+			     int64_t timeout_ns)
+{
+	if (!wait_nr || aoff_cq_ready(ctx) >= wait_nr)
+		return 0;
+	return aoff_enter(ctx, 0, wait_nr, timeout_ns);
+}
+
 AOFF_EXPORT unsigned int aoff_cq_ready(const struct aoff_ctx *ctx)
 {
 	/* Pairs with the driver's store-release of the CQ tail. */
 	return aoff_load_acquire(ctx->k_cq_tail) - ctx->cq_head;
+}
+
+AOFF_EXPORT unsigned int aoff_cq_ready_any_thread(const struct aoff_ctx *ctx)
+{
+	/*
+	 * Head first (pairs with the user thread's store-release in
+	 * aoff_cq_advance()), then the tail (pairs with the driver's): the
+	 * user can only have moved the head up to a tail we then see, so the
+	 * difference never wraps.  It may still count CQEs the user is
+	 * consuming at this moment; a watcher then wakes it for nothing,
+	 * which is harmless, while a CQE is never missed.
+	 */
+	uint32_t head = aoff_load_acquire(ctx->k_cq_head);
+
+	return aoff_load_acquire(ctx->k_cq_tail) - head;
 }
 
 AOFF_EXPORT int aoff_peek_cqe(struct aoff_ctx *ctx, struct aoff_cqe **cqe)
