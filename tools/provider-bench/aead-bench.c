@@ -59,11 +59,11 @@ static double aoff_ab_now(clockid_t id)
 }
 
 /*
- * The stop test runs once per record; under TCG the guest's clocksource
- * is hpet and a precise clock_gettime is a system call (issue 15), which
- * would add to the path measured.  The coarse clock is read from the vDSO
- * without touching the hardware; its few milliseconds of resolution do
- * not matter against a run of a fraction of a second or more.
+ * The stop test runs once per record.  On a guest whose clocksource is
+ * hpet a precise clock_gettime is a system call (issue 15), which would
+ * add to the path measured; the coarse clock is read from the vDSO
+ * without touching the hardware, and its few milliseconds of resolution
+ * do not matter against a run of a fraction of a second or more.
  */
 static int aoff_ab_time_up(void)
 {
