@@ -133,8 +133,8 @@ for c in $ciphers; do
 				if (D[1] == "-") where = where " (default failed!)"
 				fa = A[1] == "-" ? "-" : sprintf("%d (%d-%d)", A[1], A[2], A[3])
 				fd = D[1] == "-" ? "-" : sprintf("%d (%d-%d)", D[1], D[2], D[3])
-				ma = A[1] == "-" ? "-" : sprintf("%.1f", A[1] * b / 1e6)
-				md = D[1] == "-" ? "-" : sprintf("%.1f", D[1] * b / 1e6)
+				ma = A[1] == "-" ? "-" : sprintf("%.2f", A[1] * b / 1e6)
+				md = D[1] == "-" ? "-" : sprintf("%.2f", D[1] * b / 1e6)
 				ca = A[1] == "-" ? "-" : sprintf("%d (%d-%d)", A[4], A[5], A[6])
 				cd = D[1] == "-" ? "-" : sprintf("%d (%d-%d)", D[4], D[5], D[6])
 				r = (A[1] == "-" || D[1] == "-" || D[1] <= 0) ? "-" : sprintf("%.2f", A[1] / D[1])

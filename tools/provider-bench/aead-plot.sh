@@ -22,10 +22,11 @@ function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); return s }
 	if (!(c in cseen)) { cseen[c] = 1; cl[++nc] = c }
 	if (!(j in jseen)) { jseen[j] = 1; jl[++nj] = j }
 	if (!(b in bseen)) { bseen[b] = 1; bl[++nb] = b }
-	m["asyncoff", c, j, b] = f[7] + 0
-	m["default", c, j, b] = f[10] + 0
-	for (k = 7; k <= 10; k += 3) {
-		v = f[k] + 0
+	# MB/s from the median ops/s (the table rounds MB/s to 0.01)
+	m["asyncoff", c, j, b] = (f[6] + 0) * b / 1e6
+	m["default", c, j, b] = (f[9] + 0) * b / 1e6
+	for (k = 0; k < 2; k++) {
+		v = m[k ? "default" : "asyncoff", c, j, b]
 		if (v > 0 && (vmin == "" || v < vmin)) vmin = v
 		if (v > 0 && (vmax == "" || v > vmax)) vmax = v
 	}
