@@ -42,14 +42,14 @@ static u32 aoff_cq_head(struct aoff_ctx *ctx, u32 tail)
 	return head;
 }
 
-/*
- * CQEs posted and not yet consumed.  Acquire pairs with the release of
- * ctx->cq_tail in aoff_req_complete(): a waiter that counts a CQE here
- * also sees it published in the region, so user space finds it when the
- * wait returns.
- */
+/* CQEs posted and not yet consumed. */
 static u32 aoff_cq_pending(struct aoff_ctx *ctx)
 {
+	/*
+	 * Pairs with the release of ctx->cq_tail in aoff_req_complete(): a
+	 * waiter that counts a CQE here also sees it published in the
+	 * region, so user space finds it when the wait returns.
+	 */
 	u32 tail = smp_load_acquire(&ctx->cq_tail);
 
 	return tail - aoff_cq_head(ctx, tail);
