@@ -156,18 +156,19 @@ static int aoff_setup_sizes(struct aoff_setup *s)
 	return 0;
 }
 
-static int aoff_ctx_setup_locked(struct aoff_ctx *ctx, struct aoff_setup *s,
-				 struct aoff_setup __user *uarg, u32 usize)
+/*
+ * The region, inside the device's budget and charged to the opener's
+ * locked memory.  On failure nothing is left but what
+ * aoff_ctx_free_memory() undoes.
+ */
+static int aoff_ctx_alloc_region(struct aoff_ctx *ctx,
+				 const struct aoff_setup *s)
 {
 	struct aoff_device *dev = ctx->dev;
 	unsigned long pages;
 	bool over;
-	u32 i;
 	int ret;
 
-	ret = aoff_setup_sizes(s);
-	if (ret)
-		return ret;
 	ret = aoff_region_alloc(&ctx->region, s->sq_entries, s->cq_entries,
 				s->data_bytes, aoff_max_ctx_bytes);
 	if (ret)
@@ -187,15 +188,21 @@ static int aoff_ctx_setup_locked(struct aoff_ctx *ctx, struct aoff_setup *s,
 	pages = ctx->region.bytes >> PAGE_SHIFT;
 	ret = account_locked_vm(ctx->mm, pages, true);
 	if (ret)
-		goto err_free;
+		return ret;
 	ctx->locked_pages = pages;
+	return 0;
+}
+
+/* The request table (one per CQE) and the hash slots. */
+static int aoff_ctx_alloc_tables(struct aoff_ctx *ctx,
+				 const struct aoff_setup *s)
+{
+	u32 i;
 
 	ctx->reqs = kvcalloc(s->cq_entries, sizeof(*ctx->reqs),
 			     GFP_KERNEL_ACCOUNT);
-	if (!ctx->reqs) {
-		ret = -ENOMEM;
-		goto err_free;
-	}
+	if (!ctx->reqs)
+		return -ENOMEM;
 	for (i = 0; i < s->cq_entries; i++) {
 		ctx->reqs[i].ctx = ctx;
 		aoff_engine_req_init(&ctx->reqs[i]);
@@ -204,11 +211,26 @@ static int aoff_ctx_setup_locked(struct aoff_ctx *ctx, struct aoff_setup *s,
 	ctx->hash_state = kvcalloc(s->hash_slots, aoff_hash_state_size,
 				   GFP_KERNEL_ACCOUNT);
 	ctx->hash_live = bitmap_zalloc(s->hash_slots, GFP_KERNEL_ACCOUNT);
-	if (!ctx->hash_state || !ctx->hash_live) {
-		ret = -ENOMEM;
-		goto err_free;
-	}
+	if (!ctx->hash_state || !ctx->hash_live)
+		return -ENOMEM;
 	ctx->hash_slots = s->hash_slots;
+	return 0;
+}
+
+static int aoff_ctx_setup_locked(struct aoff_ctx *ctx, struct aoff_setup *s,
+				 struct aoff_setup __user *uarg, u32 usize)
+{
+	int ret;
+
+	ret = aoff_setup_sizes(s);
+	if (ret)
+		return ret;
+	ret = aoff_ctx_alloc_region(ctx, s);
+	if (ret)
+		goto err_free;
+	ret = aoff_ctx_alloc_tables(ctx, s);
+	if (ret)
+		goto err_free;
 
 	ctx->sq_entries = s->sq_entries;
 	ctx->cq_entries = s->cq_entries;

@@ -77,10 +77,11 @@ static int aoff_device_init(struct aoff_device *dev, unsigned int index)
 				  dev->name);
 	if (!dev->wq)
 		return -ENOMEM;
-	ret = aoff_sqpoll_dev_start(dev);
-	if (ret)
-		goto err_destroy_wq;
+	/* A failure part-way leaves the engines made so far: free them. */
 	ret = aoff_device_set_engines(dev, aoff_nr_engines);
+	if (ret)
+		goto err_free_engines;
+	ret = aoff_sqpoll_dev_start(dev);
 	if (ret)
 		goto err_free_engines;
 
@@ -90,13 +91,14 @@ static int aoff_device_init(struct aoff_device *dev, unsigned int index)
 	dev->misc.groups = aoff_dev_groups;
 	ret = misc_register(&dev->misc);
 	if (ret)
-		goto err_free_engines;
+		goto err_stop_sqpoll;
 	return 0;
 
+	/* One step per set-up step, in reverse; nothing is queued yet. */
+err_stop_sqpoll:
+	aoff_sqpoll_dev_exit(dev);
 err_free_engines:
 	aoff_device_free_engines(dev);
-	aoff_sqpoll_dev_exit(dev);
-err_destroy_wq:
 	destroy_workqueue(dev->wq);
 	return ret;
 }

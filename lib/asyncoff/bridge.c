@@ -494,6 +494,78 @@ static void aoff_arm(struct aoff_bridge_ctx *bc, ASYNC_callback_fn cb,
 }
 
 /*
+ * Callback mode when the application set a callback and a dispatcher can
+ * watch our fd; 0: the fd, which the application polls.
+ */
+static int aoff_run_cbmode(struct aoff_bridge_ctx *bc, ASYNC_callback_fn *cb,
+			   void **cb_arg)
+{
+	if (!ASYNC_WAIT_CTX_get_callback(bc->wctx, cb, cb_arg) || !*cb)
+		return 0;
+	if (bc->dslot < 0 && aoff_disp_register(bc)) {
+		/* No dispatcher (no io_uring): say so, use the fd. */
+		ASYNC_WAIT_CTX_set_status(bc->wctx, ASYNC_STATUS_UNSUPPORTED);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Queue what fits, arm the callback, ring the doorbell.  Returns 1 when
+ * requests of ours are left that the device will not take by itself
+ * (full), 0 when it has them all, or the doorbell's -errno.
+ */
+static int aoff_run_submit(struct aoff_bridge_ctx *bc, struct aoff_run *run,
+			   int cbmode, ASYNC_callback_fn cb, void *cb_arg)
+{
+	struct aoff_ctx *dc = bc->dc;
+	int refused = 0, ret;
+
+	aoff_run_queue(dc, run);
+	/* Arm before the doorbell: the completion may beat us. */
+	if (cbmode)
+		aoff_arm(bc, cb, cb_arg);
+	if (aoff_sq_pending(dc)) {
+		ret = aoff_run_doorbell(dc, cbmode);
+		if (ret < 0 && ret != -EAGAIN && ret != -EBUSY)
+			return ret;
+		refused = ret < 0;
+	}
+	/*
+	 * An SQPOLL device that is watching takes what the SQ holds as
+	 * completion slots free up (so SQEs still there are not a stall),
+	 * unless the doorbell had to ring and was refused.
+	 */
+	return run->queued < run->nr ||
+	       (aoff_sq_pending(dc) && (!aoff_ctx_sqpoll(dc) || refused));
+}
+
+/*
+ * Callback mode, about to pause: the status that tells the application
+ * how to resume us.  Returns 1 when the completions are here already and
+ * the wake-up was taken back: do not pause.
+ */
+static int aoff_run_cb_status(struct aoff_bridge_ctx *bc, int full)
+{
+	if (aoff_cq_ready_any_thread(bc->dc)) {
+		if (aoff_disarm(bc))
+			return 1;
+		/* The callback fired: the user resumes us. */
+		if (full)
+			ASYNC_WAIT_CTX_set_status(bc->wctx, ASYNC_STATUS_OK);
+	} else if (full && aoff_disarm(bc)) {
+		/* Resume me to retry; no callback comes. */
+		ASYNC_WAIT_CTX_set_status(bc->wctx, ASYNC_STATUS_EAGAIN);
+		aoff_bridge_count(&aoff_bridge_cnt.eagain, 1);
+	} else if (full) {
+		/* The callback fired meanwhile: wait for the resume it asks
+		 * for. */
+		ASYNC_WAIT_CTX_set_status(bc->wctx, ASYNC_STATUS_OK);
+	}
+	return 0;
+}
+
+/*
  * Inside the job that owns @bc's wait ctx.  Returns 0 when every request
  * has completed, -EIO when the context broke, another -errno when the
  * doorbell failed.
@@ -504,21 +576,11 @@ static int aoff_run_async(struct aoff_bridge_ctx *bc, struct aoff_run *run)
 	ASYNC_callback_fn cb = NULL;
 	void *cb_arg = NULL;
 	unsigned int idle = 0;
-	int cbmode = 0, ret;
+	int cbmode, full, ret;
 
-	if (ASYNC_WAIT_CTX_get_callback(bc->wctx, &cb, &cb_arg) && cb) {
-		cbmode = 1;
-		if (bc->dslot < 0 && aoff_disp_register(bc)) {
-			/* No dispatcher (no io_uring): say so, use the fd. */
-			ASYNC_WAIT_CTX_set_status(bc->wctx,
-						  ASYNC_STATUS_UNSUPPORTED);
-			cbmode = 0;
-		}
-	}
-
+	cbmode = aoff_run_cbmode(bc, &cb, &cb_arg);
 	for (;;) {
 		unsigned int got;
-		int full, refused;
 
 		if (run->announce && aoff_cq_ready_any_thread(dc)) {
 			/* The fd is readable: the application resumes us. */
@@ -537,26 +599,9 @@ static int aoff_run_async(struct aoff_bridge_ctx *bc, struct aoff_run *run)
 		if (got)
 			idle = 0;
 
-		aoff_run_queue(dc, run);
-		/* Arm before the doorbell: the completion may beat us. */
-		if (cbmode)
-			aoff_arm(bc, cb, cb_arg);
-		refused = 0;
-		if (aoff_sq_pending(dc)) {
-			ret = aoff_run_doorbell(dc, cbmode);
-			if (ret < 0 && ret != -EAGAIN && ret != -EBUSY)
-				return ret;
-			refused = ret < 0;
-		}
-		/*
-		 * Full: requests of ours the device will not take by itself.
-		 * An SQPOLL device that is watching takes what the SQ holds as
-		 * completion slots free up (so SQEs still there are not a
-		 * stall), unless the doorbell had to ring and was refused.
-		 */
-		full = run->queued < run->nr ||
-		       (aoff_sq_pending(dc) &&
-			(!aoff_ctx_sqpoll(dc) || refused));
+		full = aoff_run_submit(bc, run, cbmode, cb, cb_arg);
+		if (full < 0)
+			return full;
 		/* The manual: OK once the request is submitted. */
 		if (cbmode && !full)
 			ASYNC_WAIT_CTX_set_status(bc->wctx, ASYNC_STATUS_OK);
@@ -573,24 +618,8 @@ static int aoff_run_async(struct aoff_bridge_ctx *bc, struct aoff_run *run)
 		}
 
 		if (cbmode) {
-			if (aoff_cq_ready_any_thread(dc)) {
-				if (aoff_disarm(bc))
-					continue;	/* here already */
-				/* The callback fired: the user resumes us. */
-				if (full)
-					ASYNC_WAIT_CTX_set_status(bc->wctx,
-							ASYNC_STATUS_OK);
-			} else if (full && aoff_disarm(bc)) {
-				/* Resume me to retry; no callback comes. */
-				ASYNC_WAIT_CTX_set_status(bc->wctx,
-							  ASYNC_STATUS_EAGAIN);
-				aoff_bridge_count(&aoff_bridge_cnt.eagain, 1);
-			} else if (full) {
-				/* The callback fired meanwhile: wait for the
-				 * resume it asks for. */
-				ASYNC_WAIT_CTX_set_status(bc->wctx,
-							  ASYNC_STATUS_OK);
-			}
+			if (aoff_run_cb_status(bc, full))
+				continue;	/* here already */
 		} else if (aoff_cq_ready_any_thread(dc)) {
 			continue;
 		}

@@ -24,7 +24,6 @@
  * The defaults come from the sweep in Documentation/provider.md.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -42,45 +41,32 @@ const char *aoff_policy_class_name(enum aoff_pol_class cls)
 	return cls < AOFF_POL_NR ? pol_names[cls] : "?";
 }
 
-/* VALUE of one item: a size, "on" or "off". */
+/*
+ * VALUE of one item: a size, "on" or "off".  0, -EINVAL or -ERANGE (a
+ * size too large; the largest is AOFF_POL_OFF, which only "off" sets).
+ */
 static int pol_value(const char *v, size_t len, int pk, size_t *out)
 {
-	char buf[32], *end;
-	unsigned long long n;
+	size_t n;
+	int ret;
 
-	if (!len || len >= sizeof(buf))
-		return 0;
-	memcpy(buf, v, len);
-	buf[len] = '\0';
-	if (!strcasecmp(buf, "on")) {
+	if (len == 2 && !strncasecmp(v, "on", 2)) {
 		*out = 0;
-		return 1;
+		return 0;
 	}
-	if (!strcasecmp(buf, "off")) {
+	if (len == 3 && !strncasecmp(v, "off", 3)) {
 		*out = AOFF_POL_OFF;
-		return 1;
+		return 0;
 	}
-	if (pk || buf[0] < '0' || buf[0] > '9')
-		return 0;
-	errno = 0;
-	n = strtoull(buf, &end, 10);
-	if (errno)
-		return 0;
-	if (*end == 'k' || *end == 'K') {
-		if (n > (1ULL << 40))
-			return 0;
-		n *= 1024;
-		end++;
-	} else if (*end == 'm' || *end == 'M') {
-		if (n > (1ULL << 30))
-			return 0;
-		n *= 1024 * 1024;
-		end++;
-	}
-	if (*end || n >= AOFF_POL_OFF)
-		return 0;
-	*out = (size_t)n;
-	return 1;
+	if (pk)
+		return -EINVAL;
+	ret = aoff_size_parse(v, len, &n);
+	if (ret)
+		return ret;
+	if (n >= AOFF_POL_OFF)
+		return -ERANGE;
+	*out = n;
+	return 0;
 }
 
 int aoff_policy_parse(const char *s, const char *from)
@@ -93,7 +79,7 @@ int aoff_policy_parse(const char *s, const char *from)
 	while (*p) {
 		const char *item = p, *comma = strchr(p, ','), *colon;
 		size_t ilen = comma ? (size_t)(comma - p) : strlen(p);
-		int cls = -1;
+		int cls = -1, ret;
 
 		colon = memchr(item, ':', ilen);
 		if (colon) {
@@ -117,8 +103,16 @@ int aoff_policy_parse(const char *s, const char *from)
 			return 0;
 		}
 		seen |= 1U << cls;
-		if (!pol_value(colon + 1, ilen - (size_t)(colon + 1 - item),
-			       cls == AOFF_POL_PK, &min[cls])) {
+		ret = pol_value(colon + 1, ilen - (size_t)(colon + 1 - item),
+				cls == AOFF_POL_PK, &min[cls]);
+		if (ret == -ERANGE) {
+			AOFF_RAISE(AOFF_R_BAD_PARAM, "%s = \"%s\": value too "
+				   "large in \"%.*s\" (at most %zu bytes, or "
+				   "off)", from, s, (int)ilen, item,
+				   AOFF_POL_OFF - 1);
+			return 0;
+		}
+		if (ret) {
 			AOFF_RAISE(AOFF_R_BAD_PARAM, "%s = \"%s\": bad value in "
 				   "\"%.*s\" (%s)", from, s, (int)ilen, item,
 				   cls == AOFF_POL_PK ? "on or off" :

@@ -14,6 +14,7 @@
  *					per class and size (policy.c)
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/core_names.h>
@@ -166,41 +167,22 @@ static const OSSL_DISPATCH aoff_dispatch[] = {
 	{ 0, NULL }
 };
 
-/* A size setting: decimal bytes, optional k/m suffix. */
-static int aoff_parse_size(const char *s, size_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s)
-		return 0;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return 0;
-	if (*end == 'k' || *end == 'K') {
-		v *= 1024;
-		end++;
-	} else if (*end == 'm' || *end == 'M') {
-		v *= 1024 * 1024;
-		end++;
-	}
-	if (*end)
-		return 0;
-	*out = (size_t)v;
-	return 1;
-}
-
-/* The openssl.cnf value of @name, then the environment's @env. */
+/*
+ * The openssl.cnf value of @name, then the environment's @env, which
+ * wins; *@from: which of the two it was, for errors.
+ */
 static const char *aoff_setting(const OSSL_CORE_HANDLE *handle,
-				const char *name, const char *env)
+				const char *name, const char *env,
+				const char **from)
 {
 	const char *env_val = getenv(env);
 	char *val = NULL;
 	OSSL_PARAM req[2];
 
+	*from = env;
 	if (env_val && *env_val)
 		return env_val;
+	*from = name;
 	if (!c_get_params)
 		return NULL;
 	req[0] = OSSL_PARAM_construct_utf8_ptr(name, &val, 0);
@@ -210,37 +192,45 @@ static const char *aoff_setting(const OSSL_CORE_HANDLE *handle,
 	return val;
 }
 
+/* A size setting of at least @least bytes; 1, or 0 with an error. */
+static int aoff_size_setting(const char *v, const char *from, size_t least,
+			     size_t *out)
+{
+	size_t sz;
+	int ret = aoff_size_parse(v, strlen(v), &sz);
+
+	if (ret == -ERANGE) {
+		AOFF_RAISE(AOFF_R_BAD_PARAM, "%s = \"%s\": too large (at "
+			   "most %zu bytes)", from, v, (size_t)SIZE_MAX);
+		return 0;
+	}
+	if (ret || sz < least) {
+		AOFF_RAISE(AOFF_R_BAD_PARAM, "%s = \"%s\": not a size of at "
+			   "least %zu bytes (bytes with an optional k or m)",
+			   from, v, least);
+		return 0;
+	}
+	*out = sz;
+	return 1;
+}
+
 static int aoff_configure(const OSSL_CORE_HANDLE *handle)
 {
 	struct aoff_bridge_opts bo;
-	const char *v;
-	size_t sz;
+	const char *v, *from;
 	int ret;
 
-	v = aoff_setting(handle, "device", "ASYNCOFF_DEVICE");
+	v = aoff_setting(handle, "device", "ASYNCOFF_DEVICE", &from);
 	if (v && *v)
 		aoff_prov_cfg.device = OPENSSL_strdup(v);
-	v = aoff_setting(handle, "dup_max", "ASYNCOFF_DUP_MAX");
-	if (v) {
-		if (!aoff_parse_size(v, &sz)) {
-			AOFF_RAISE(AOFF_R_BAD_PARAM, "dup_max = %s", v);
-			return 0;
-		}
-		aoff_prov_cfg.dup_max = sz;
-	}
-	v = aoff_setting(handle, "data_bytes", "ASYNCOFF_DATA_BYTES");
-	if (v) {
-		if (!aoff_parse_size(v, &sz) || sz < 4096) {
-			AOFF_RAISE(AOFF_R_BAD_PARAM,
-				   "data_bytes = %s (at least 4096)", v);
-			return 0;
-		}
-		aoff_prov_cfg.data_bytes = sz;
-	}
-	v = aoff_setting(handle, "offload", "ASYNCOFF_OFFLOAD");
-	if (v && !aoff_policy_parse(v, getenv("ASYNCOFF_OFFLOAD") &&
-				    *getenv("ASYNCOFF_OFFLOAD") ?
-				    "ASYNCOFF_OFFLOAD" : "offload"))
+	v = aoff_setting(handle, "dup_max", "ASYNCOFF_DUP_MAX", &from);
+	if (v && !aoff_size_setting(v, from, 0, &aoff_prov_cfg.dup_max))
+		return 0;
+	v = aoff_setting(handle, "data_bytes", "ASYNCOFF_DATA_BYTES", &from);
+	if (v && !aoff_size_setting(v, from, 4096, &aoff_prov_cfg.data_bytes))
+		return 0;
+	v = aoff_setting(handle, "offload", "ASYNCOFF_OFFLOAD", &from);
+	if (v && !aoff_policy_parse(v, from))
 		return 0;
 	if (!aoff_prov_cfg.device)
 		return 0;

@@ -73,6 +73,13 @@ struct aoff_prov_cfg {
 };
 extern struct aoff_prov_cfg aoff_prov_cfg;
 
+/*
+ * size.c: @len bytes of @s as a size: decimal, an optional k or m, nothing
+ * else.  0, -EINVAL (not a size) or -ERANGE (does not fit in a size_t);
+ * raises no error, the caller names the setting.
+ */
+int aoff_size_parse(const char *s, size_t len, size_t *out);
+
 /* Parse a setting (@from names it in errors); 1, or 0 with an error. */
 int aoff_policy_parse(const char *s, const char *from);
 const char *aoff_policy_class_name(enum aoff_pol_class cls);

@@ -5,8 +5,9 @@
 # the module loaded (AOFF_MODULE names it): dgst, enc, mac give the
 # default provider's bytes; an openssl.cnf section loads it; openssl speed
 # -async_jobs 64 runs on the device; s_server -async and s_client do TLS
-# 1.2 with an AES-CBC/SHA-256 suite on it; with the module unloaded the
-# tools fail with an error naming the cause.  Prints TAP.
+# 1.2 with an AES-CBC/SHA-256 suite on it; a size setting too large for
+# size_t fails provider init naming the setting and value; with the module
+# unloaded the tools fail with an error naming the cause.  Prints TAP.
 #
 # Usage: tools.sh MODULES_DIR
 set -u
@@ -15,7 +16,7 @@ W=$(mktemp -d /tmp/aoff-prov.XXXXXX)
 PROV="-provider-path $MOD -provider asyncoff -provider default"
 ONLY="$PROV -propquery provider=asyncoff"
 
-echo "1..14"
+echo "1..15"
 TAP_NAME=provider-tools
 . "$(dirname "$0")/tap.sh"
 
@@ -112,6 +113,36 @@ else
 	notok "openssl.cnf section loads it and default_properties selects it" \
 		"$W/list" "$W/err"
 fi
+
+# --- size settings that do not fit ---------------------------------------
+# Each must fail provider init with an error naming setting and value: a
+# suffix multiplying past SIZE_MAX once wrapped to a small size (2^54 k is
+# 0).  The largest threshold that fits still loads.
+good=1
+bad_size() {	# VAR=VALUE, the message expected
+	env "$1" openssl dgst -sha256 $ONLY "$W/in4k" >/dev/null 2>"$W/err" &&
+		{ echo "# $1 was accepted"; good=0; return; }
+	grep -qF "$2" "$W/err" || { echo "# $1: no \"$2\""; good=0; }
+}
+bad_size ASYNCOFF_DUP_MAX=18446744073709551615k \
+	'ASYNCOFF_DUP_MAX = "18446744073709551615k": too large'
+bad_size ASYNCOFF_DATA_BYTES=99999999999999999999k \
+	'ASYNCOFF_DATA_BYTES = "99999999999999999999k": too large'
+bad_size ASYNCOFF_DATA_BYTES=18014398509481984k \
+	'ASYNCOFF_DATA_BYTES = "18014398509481984k": too large'
+bad_size ASYNCOFF_OFFLOAD=digest:18446744073709551615k \
+	'value too large in "digest:18446744073709551615k"'
+bad_size ASYNCOFF_OFFLOAD=cipher:99999999999999999999k \
+	'value too large in "cipher:99999999999999999999k"'
+# From openssl.cnf (2^44 m is 0 once wrapped): the tools drop errors of
+# the configuration's loading, so only the failure shows.
+write_cnf "$W/big.cnf" "dup_max = 17592186044416m"
+OPENSSL_CONF=$W/big.cnf openssl dgst -sha256 -propquery provider=asyncoff \
+	"$W/in4k" >/dev/null 2>"$W/err" && { echo "# cnf accepted"; good=0; }
+ASYNCOFF_OFFLOAD=digest:18446744073709551614 openssl dgst -sha256 $ONLY \
+	"$W/in4k" >/dev/null 2>"$W/err" || { echo "# largest refused"; good=0; }
+[ $good = 1 ] && ok "a size that does not fit fails init naming it" ||
+	notok "a size that does not fit fails init naming it" "$W/err"
 
 # --- openssl speed -async_jobs 64 ---------------------------------------
 for alg in sha256 aes-128-cbc; do
