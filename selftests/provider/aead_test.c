@@ -33,7 +33,6 @@
 #define PTEST_PREFIX "aead"
 #include "ptest.h"
 
-#define SYS_SUBMITTED	"/sys/class/misc/asyncoff0/submitted"
 
 static OSSL_LIB_CTX *libctx;
 static int quick, policy_device;
@@ -44,20 +43,6 @@ static const char *const names[] = {
 };
 #define NNAMES	4
 static EVP_CIPHER *ci_aoff[NNAMES], *ci_def[NNAMES];
-
-/* The device's submitted counter, or -1 without the device. */
-static long long submitted(void)
-{
-	FILE *f = fopen(SYS_SUBMITTED, "r");
-	long long v = -1;
-
-	if (f) {
-		if (fscanf(f, "%lld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
 
 static int kind_of(const char *name)
 {
@@ -176,22 +161,6 @@ out:
 }
 
 /* --------------------------------------------------------------- vectors */
-
-static int unhex(const char *s, unsigned char *out, size_t cap, size_t *len)
-{
-	size_t n = 0;
-
-	while (isxdigit((unsigned char)s[0]) && isxdigit((unsigned char)s[1])) {
-		unsigned int b;
-
-		if (n == cap || sscanf(s, "%2x", &b) != 1)
-			return 0;
-		out[n++] = (unsigned char)b;
-		s += 2;
-	}
-	*len = n;
-	return 1;
-}
 
 struct vec {
 	char cipher[32];

@@ -3,11 +3,13 @@
  * What the provider's C tests share: one TAP line per test with the
  * file's prefix (PTEST_PREFIX, defined before this header), the failure
  * message and the skip reason of the test being reported, a seeded
- * xorshift64* generator, and a look for a reason on OpenSSL's error queue.
+ * xorshift64* generator, a look for a reason on OpenSSL's error queue,
+ * the device's "submitted" counter and a hex parser for the vector files.
  */
 #ifndef PTEST_H
 #define PTEST_H
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -89,6 +91,38 @@ static inline int has_reason(const char *what)
 			found = 1;
 	}
 	return found;
+}
+
+/* The device's submitted counter, or -1 without the device. */
+static inline long long submitted(void)
+{
+	FILE *f = fopen("/sys/class/misc/asyncoff0/submitted", "r");
+	long long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%lld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+/* Hex digits at @s (up to @cap bytes) into @out; 0 if they do not fit. */
+static inline int unhex(const char *s, unsigned char *out, size_t cap,
+			size_t *len)
+{
+	size_t n = 0;
+
+	while (isxdigit((unsigned char)s[0]) && isxdigit((unsigned char)s[1])) {
+		unsigned int b;
+
+		if (n == cap || sscanf(s, "%2x", &b) != 1)
+			return 0;
+		out[n++] = (unsigned char)b;
+		s += 2;
+	}
+	*len = n;
+	return 1;
 }
 
 #endif /* PTEST_H */
