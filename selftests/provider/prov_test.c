@@ -413,7 +413,7 @@ static int hmac_other(const char *name, size_t size)
 	       streams, s0 >= 0 ? submitted() - s0 : -1);
 	if (s0 < 0)
 		return fail("no %s to count device requests",
-			    "/sys/class/misc/asyncoff0/submitted");
+			    SYSFS "submitted");
 	if (submitted() - s0 < streams)
 		return fail("HMAC-%s: %lld device requests for %d streams "
 			    "with digest:0", name, submitted() - s0, streams);
@@ -1539,18 +1539,6 @@ out:
 }
 
 /* ---------------------------------------------------------------- faults */
-
-#define SYSFS	"/sys/class/misc/asyncoff0/"
-static int sysfs_write(const char *attr, const char *val)
-{
-	FILE *f = fopen(attr, "w");
-	int ok;
-
-	if (!f)
-		return 0;
-	ok = fputs(val, f) >= 0;
-	return fclose(f) == 0 && ok;
-}
 
 /* Injected faults: the operation fails and the error says why. */
 static int t_fault_injected(void)

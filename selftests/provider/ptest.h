@@ -4,7 +4,8 @@
  * file's prefix (PTEST_PREFIX, defined before this header), the failure
  * message and the skip reason of the test being reported, a seeded
  * xorshift64* generator, a look for a reason on OpenSSL's error queue,
- * the device's "submitted" counter and a hex parser for the vector files.
+ * the device's sysfs (the "submitted" counter, fault injection) and a hex
+ * parser for the vector files.
  */
 #ifndef PTEST_H
 #define PTEST_H
@@ -93,10 +94,24 @@ static inline int has_reason(const char *what)
 	return found;
 }
 
+#define SYSFS	"/sys/class/misc/asyncoff0/"
+
+/* Write @val to the sysfs attribute @attr (a path); 1 if it took it. */
+static inline int sysfs_write(const char *attr, const char *val)
+{
+	FILE *f = fopen(attr, "w");
+	int ok;
+
+	if (!f)
+		return 0;
+	ok = fputs(val, f) >= 0;
+	return fclose(f) == 0 && ok;
+}
+
 /* The device's submitted counter, or -1 without the device. */
 static inline long long submitted(void)
 {
-	FILE *f = fopen("/sys/class/misc/asyncoff0/submitted", "r");
+	FILE *f = fopen(SYSFS "submitted", "r");
 	long long v = -1;
 
 	if (f) {
