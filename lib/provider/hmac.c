@@ -155,9 +155,11 @@ static int hmac_set_ctx_params(void *vctx, const OSSL_PARAM params[])
 		const struct aoff_hs_alg *alg = hmac_alg(name);
 
 		if (alg) {
+			int was_sw = h->sw != NULL;
+
 			EVP_MAC_CTX_free(h->sw);
 			h->sw = NULL;
-			if (alg != aoff_hs_alg_of(&h->hs)) {
+			if (was_sw || alg != aoff_hs_alg_of(&h->hs)) {
 				/*
 				 * K0 depends on the digest: as OpenSSL's HMAC,
 				 * another digest needs the key again.
