@@ -855,13 +855,15 @@ static int fmsg_job_fn(void *arg)
 /*
  * @f in an async job (@in_job) or on the thread.  @on_pause runs once,
  * while the job is paused on the device (a reset in flight); on the
- * thread, a helper thread runs it 200 ms into the message.
+ * thread, a helper thread runs it once the device has a request in
+ * flight (or after 10 s: the test then fails, the message succeeding).
  */
 static void *on_pause_thread(void *arg)
 {
-	struct timespec ts = { 0, 200 * 1000 * 1000 };
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
 
-	nanosleep(&ts, NULL);
+	for (int i = 0; i < 1000 && sysfs_number(SYSFS "in_flight") < 1; i++)
+		nanosleep(&ts, NULL);
 	((void (*)(void))arg)();
 	return NULL;
 }
@@ -974,7 +976,7 @@ static int fault_one(int k, int in_job)
 	sysfs_write(SYSFS "fail_every", "0");
 
 	/* A reset while the request waits on a stalled engine. */
-	sysfs_write(SYSFS "stall_ms", "3000");
+	sysfs_write(SYSFS "stall_ms", "10000");
 	f->enc = 1;
 	f->in = pt;
 	if (!fmsg_go(f, in_job, do_stall_reset) ||

@@ -108,10 +108,10 @@ static inline int sysfs_write(const char *attr, const char *val)
 	return fclose(f) == 0 && ok;
 }
 
-/* The device's submitted counter, or -1 without the device. */
-static inline long long submitted(void)
+/* A number the device shows in sysfs (@attr: a path), or -1. */
+static inline long long sysfs_number(const char *attr)
 {
-	FILE *f = fopen(SYSFS "submitted", "r");
+	FILE *f = fopen(attr, "r");
 	long long v = -1;
 
 	if (f) {
@@ -120,6 +120,12 @@ static inline long long submitted(void)
 		fclose(f);
 	}
 	return v;
+}
+
+/* The device's submitted counter, or -1 without the device. */
+static inline long long submitted(void)
+{
+	return sysfs_number(SYSFS "submitted");
 }
 
 /* Hex digits at @s (up to @cap bytes) into @out; 0 if they do not fit. */
