@@ -272,6 +272,12 @@ static int dev_update(struct aoff_aead *c, unsigned char *out, size_t *outl,
 		msg_drop_text(c);
 		return r;
 	}
+	/*
+	 * The request failed (the error says why): the text is lost to
+	 * this message.  A later update or final must not carry on as if
+	 * it had not been given (a tag over the AAD alone, say).
+	 */
+	c->phase = AOFF_AEAD_PH_FAILED;
 	msg_drop_text(c);
 	return 0;
 }
@@ -304,6 +310,11 @@ static int aad_keep(struct aoff_aead *c, const unsigned char *in, size_t inl)
 
 static int finished(const struct aoff_aead *c)
 {
+	if (c->phase == AOFF_AEAD_PH_FAILED) {
+		AOFF_RAISE(AOFF_R_FAILED_STATE, "the device failed this %s "
+			   "message: set a new IV for the next", c->name);
+		return 1;
+	}
 	if (c->done && c->sw_stale) {
 		AOFF_RAISE(AOFF_R_FAILED_STATE, "%s message already finished: "
 			   "set a new IV", c->name);
@@ -494,6 +505,12 @@ static int aead_get_ctx_params(void *vctx, OSSL_PARAM params[])
 	if (p && !OSSL_PARAM_set_size_t(p, c->tls_pad))
 		return 0;
 	p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_AEAD_TAG);
+	if (p && c->phase == AOFF_AEAD_PH_FAILED) {
+		/* Not the default provider's: it would give an older tag. */
+		AOFF_RAISE(AOFF_R_FAILED_STATE, "the device failed this %s "
+			   "message: it has no tag", c->name);
+		return 0;
+	}
 	if (p && c->enc && c->dev_tag) {
 		/* The device's tag, or its leading bytes. */
 		if (p->data_type != OSSL_PARAM_OCTET_STRING || !p->data ||

@@ -17,6 +17,7 @@ enum {
 	AOFF_AEAD_PH_AAD,	/* no text yet: AAD kept and mirrored */
 	AOFF_AEAD_PH_DEV,	/* the device did the text (kept in @text) */
 	AOFF_AEAD_PH_SW,	/* the default provider's cipher has it all */
+	AOFF_AEAD_PH_FAILED,	/* the device failed the text: until a new IV */
 };
 
 struct aoff_aead {

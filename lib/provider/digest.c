@@ -13,7 +13,7 @@ static void *sha256_newctx(void *provctx)
 
 	(void)provctx;
 	if (hs)
-		aoff_hs_init(hs);
+		aoff_hs_init(hs, NULL);
 	return hs;
 }
 

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * asyncoff provider: HMAC (EVP_MAC "HMAC").  With SHA-256, the device's
- * digest, it runs on the device (streaming, copies, keys: hstream.c).
+ * asyncoff provider: HMAC (EVP_MAC "HMAC").  With SHA-256, SHA-384 or
+ * SHA-512, the device's digests, it runs on the device under the offload
+ * policy's "digest" class (streaming, copies, keys, the policy: hstream.c).
  *
- * Any other digest is handed to the default provider's HMAC in a private
- * library context: an application that prefers asyncoff everywhere
- * ("?provider=asyncoff") fetches this HMAC for SHA-384 too (libssl's PRF
- * for a SHA-384 suite, for instance) and must not fail for it.
+ * Any other digest (SHA-1, SHA-224, SHA-512/256, SHA-3, ...) is handed to
+ * the default provider's HMAC in a private library context: an
+ * application that prefers asyncoff everywhere ("?provider=asyncoff")
+ * fetches this HMAC for those too and must not fail for them.
  */
 #include <pthread.h>
 #include <strings.h>
@@ -59,7 +60,7 @@ static void *hmac_newctx(void *provctx)
 
 	(void)provctx;
 	if (h) {
-		aoff_hs_init(&h->hs);
+		aoff_hs_init(&h->hs, NULL);	/* SHA-256 until told */
 		h->hs.hmac = 1;
 	}
 	return h;
@@ -84,7 +85,7 @@ static void *hmac_dupctx(void *vctx)
 	if (!dst)
 		return NULL;
 	if (src->sw) {
-		aoff_hs_init(&dst->hs);
+		aoff_hs_init(&dst->hs, NULL);
 		dst->sw = EVP_MAC_CTX_dup(src->sw);
 		if (!dst->sw) {
 			OPENSSL_clear_free(dst, sizeof(*dst));
@@ -98,22 +99,37 @@ static void *hmac_dupctx(void *vctx)
 	return dst;
 }
 
-static int hmac_is_sha256(const char *name)
+/* The device's digest of that name (the default provider's names), or NULL. */
+static const struct aoff_hs_alg *hmac_alg(const char *name)
 {
-	static const char *const names[] = {
-		"SHA256", "SHA2-256", "SHA-256", "2.16.840.1.101.3.4.2.1",
+	static const struct {
+		const char *name;
+		const struct aoff_hs_alg *alg;
+	} names[] = {
+		{ "SHA256", &aoff_hs_sha256 },
+		{ "SHA2-256", &aoff_hs_sha256 },
+		{ "SHA-256", &aoff_hs_sha256 },
+		{ "2.16.840.1.101.3.4.2.1", &aoff_hs_sha256 },
+		{ "SHA384", &aoff_hs_sha384 },
+		{ "SHA2-384", &aoff_hs_sha384 },
+		{ "SHA-384", &aoff_hs_sha384 },
+		{ "2.16.840.1.101.3.4.2.2", &aoff_hs_sha384 },
+		{ "SHA512", &aoff_hs_sha512 },
+		{ "SHA2-512", &aoff_hs_sha512 },
+		{ "SHA-512", &aoff_hs_sha512 },
+		{ "2.16.840.1.101.3.4.2.3", &aoff_hs_sha512 },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcasecmp(name, names[i]))
-			return 1;
-	return 0;
+		if (!strcasecmp(name, names[i].name))
+			return names[i].alg;
+	return NULL;
 }
 
 static int hmac_set_key(struct aoff_hmac *h, const unsigned char *key,
 			size_t keylen)
 {
-	if (!aoff_hs_init_hmac(&h->hs, key, keylen)) {
+	if (!aoff_hs_init_hmac(&h->hs, h->hs.alg, key, keylen)) {
 		h->keyed = 0;
 		return 0;
 	}
@@ -136,17 +152,32 @@ static int hmac_set_ctx_params(void *vctx, const OSSL_PARAM params[])
 			AOFF_RAISE(AOFF_R_BAD_PARAM, "HMAC digest name");
 			return 0;
 		}
-		if (hmac_is_sha256(name)) {
+		const struct aoff_hs_alg *alg = hmac_alg(name);
+
+		if (alg) {
+			int was_sw = h->sw != NULL;
+
 			EVP_MAC_CTX_free(h->sw);
 			h->sw = NULL;
+			if (was_sw || alg != aoff_hs_alg_of(&h->hs)) {
+				/*
+				 * K0 depends on the digest: as OpenSSL's HMAC,
+				 * another digest needs the key again.
+				 */
+				aoff_hs_release(&h->hs);
+				aoff_hs_init(&h->hs, alg);
+				h->hs.hmac = 1;
+				h->keyed = 0;
+			}
 		} else {
 			if (!h->sw)
 				h->sw = sw_new();
 			if (!h->sw) {
 				AOFF_RAISE(AOFF_R_UNSUPPORTED_DIGEST,
 					   "HMAC with %s: the device has "
-					   "SHA-256 only and the default "
-					   "provider is not available", name);
+					   "SHA-256/384/512 only and the "
+					   "default provider is not available",
+					   name);
 				return 0;
 			}
 		}
@@ -230,16 +261,18 @@ static int hmac_final(void *vctx, unsigned char *out, size_t *outl,
 		return 0;
 	}
 	if (!out) {
-		*outl = AOFF_SHA256_DIGEST_SIZE;
+		*outl = aoff_hs_alg_of(&h->hs)->dlen;
 		return 1;
 	}
-	if (outsize < AOFF_SHA256_DIGEST_SIZE) {
-		AOFF_RAISE(AOFF_R_OUTPUT_TOO_SMALL, "HMAC-SHA256 needs 32 bytes");
+	if (outsize < aoff_hs_alg_of(&h->hs)->dlen) {
+		AOFF_RAISE(AOFF_R_OUTPUT_TOO_SMALL, "HMAC-%s needs %zu bytes",
+			   aoff_hs_alg_of(&h->hs)->name,
+			   aoff_hs_alg_of(&h->hs)->dlen);
 		return 0;
 	}
 	if (!aoff_hs_final(&h->hs, out))
 		return 0;
-	*outl = AOFF_SHA256_DIGEST_SIZE;
+	*outl = aoff_hs_alg_of(&h->hs)->dlen;
 	return 1;
 }
 
@@ -264,10 +297,10 @@ static int hmac_get_ctx_params(void *vctx, OSSL_PARAM params[])
 	if (h->sw)
 		return EVP_MAC_CTX_get_params(h->sw, params);
 	p = OSSL_PARAM_locate(params, OSSL_MAC_PARAM_SIZE);
-	if (p && !OSSL_PARAM_set_size_t(p, AOFF_SHA256_DIGEST_SIZE))
+	if (p && !OSSL_PARAM_set_size_t(p, aoff_hs_alg_of(&h->hs)->dlen))
 		return 0;
 	p = OSSL_PARAM_locate(params, OSSL_MAC_PARAM_BLOCK_SIZE);
-	if (p && !OSSL_PARAM_set_size_t(p, AOFF_SHA256_BLOCK_SIZE))
+	if (p && !OSSL_PARAM_set_size_t(p, aoff_hs_alg_of(&h->hs)->blk))
 		return 0;
 	return 1;
 }

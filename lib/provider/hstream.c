@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * asyncoff provider: a SHA-256 stream on the device's partial hashing.
+ * asyncoff provider: a SHA-256, SHA-384 or SHA-512 stream on the device's
+ * partial hashing (struct aoff_hs_alg gives the sizes and opcodes; below,
+ * SHA-256's names stand for all three: a block is 64 bytes for SHA-256,
+ * 128 for SHA-384/512).
  *
- * Message bytes go to the device as soon as whole 64-byte blocks are known
+ * Message bytes go to the device as soon as whole blocks are known
  * (SHA256_FIRST, then SHA256_MIDDLE into one hash slot of the device
  * context); at most one block waits here, and a block is held back even
  * when complete, so that the final request always has data and a short
@@ -29,7 +32,7 @@
  * jobs) serves every stream the thread has open: a server stepping many
  * TLS 1.2 handshakes holds one transcript per handshake.  A stream that
  * finds no slot free never fails for it: it carries its state in-process
- * from there on, in the default provider's SHA-256 (sw.c), fed what the
+ * from there on, in the default provider's digest (sw.c), fed what the
  * slot would have got (K0 ^ ipad first for HMAC, or the replayed copy),
  * until final or reset.  Such a stream copies with EVP_MD_CTX_copy_ex and
  * moves freely between jobs and threads.
@@ -49,17 +52,61 @@
 
 #include "prov.h"
 
-#define BLK	AOFF_SHA256_BLOCK_SIZE
-#define DGST	AOFF_SHA256_DIGEST_SIZE
+const struct aoff_hs_alg aoff_hs_sha256 = {
+	.name = "SHA-256", .sw_name = "SHA2-256",
+	.dlen = AOFF_SHA256_DIGEST_SIZE, .blk = AOFF_SHA256_BLOCK_SIZE,
+	.op = AOFF_OP_SHA256, .op_first = AOFF_OP_SHA256_FIRST,
+	.op_middle = AOFF_OP_SHA256_MIDDLE, .op_last = AOFF_OP_SHA256_LAST,
+	.op_hmac = AOFF_OP_HMAC_SHA256,
+};
+const struct aoff_hs_alg aoff_hs_sha384 = {
+	.name = "SHA-384", .sw_name = "SHA2-384",
+	.dlen = AOFF_SHA384_DIGEST_SIZE, .blk = AOFF_SHA512_BLOCK_SIZE,
+	.op = AOFF_OP_SHA384, .op_first = AOFF_OP_SHA384_FIRST,
+	.op_middle = AOFF_OP_SHA384_MIDDLE, .op_last = AOFF_OP_SHA384_LAST,
+	.op_hmac = AOFF_OP_HMAC_SHA384,
+};
+const struct aoff_hs_alg aoff_hs_sha512 = {
+	.name = "SHA-512", .sw_name = "SHA2-512",
+	.dlen = AOFF_SHA512_DIGEST_SIZE, .blk = AOFF_SHA512_BLOCK_SIZE,
+	.op = AOFF_OP_SHA512, .op_first = AOFF_OP_SHA512_FIRST,
+	.op_middle = AOFF_OP_SHA512_MIDDLE, .op_last = AOFF_OP_SHA512_LAST,
+	.op_hmac = AOFF_OP_HMAC_SHA512,
+};
 
 struct piece {
 	const uint8_t *p;
 	size_t len;
 };
 
-void aoff_hs_init(struct aoff_hs *hs)
+void aoff_hs_init(struct aoff_hs *hs, const struct aoff_hs_alg *alg)
 {
 	memset(hs, 0, sizeof(*hs));
+	hs->alg = alg;
+}
+
+/* The default provider's digest, for a stream that runs in-process. */
+static const EVP_MD *hs_sw_md(const struct aoff_hs *hs)
+{
+	const struct aoff_hs_alg *a = aoff_hs_alg_of(hs);
+
+	return a == &aoff_hs_sha256 ? aoff_sw_sha256() : aoff_sw_md(a->sw_name);
+}
+
+/*
+ * One request's SQE for @opcode, one of @a's: the opcode fixes the output
+ * (a digest of a->dlen bytes at @out, or none for FIRST and MIDDLE).
+ */
+static void hs_prep(struct aoff_sqe *sqe, const struct aoff_hs_alg *a,
+		    uint8_t opcode, uint32_t slot, uint64_t in, uint32_t len,
+		    uint64_t out)
+{
+	if (a != &aoff_hs_sha256)
+		aoff_prep_sha512(sqe, 0, opcode, slot, in, len, out);
+	else if (opcode == AOFF_OP_SHA256)
+		aoff_prep_sha256(sqe, 0, in, len, out);
+	else
+		aoff_prep_sha256_part(sqe, 0, opcode, slot, in, len, out);
 }
 
 static void hs_drop_slot(struct aoff_hs *hs)
@@ -83,8 +130,8 @@ static int hs_claim(struct aoff_hs *hs)
 
 	if (!__atomic_compare_exchange_n(&hs->hsl->epoch, &e, e + 1, 0,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-		AOFF_RAISE(AOFF_R_STATE_LOST, "two copies of a SHA-256 "
-			   "stream used at once");
+		AOFF_RAISE(AOFF_R_STATE_LOST, "two copies of a %s "
+			   "stream used at once", aoff_hs_alg_of(hs)->name);
 		return 0;
 	}
 	hs->epoch = e + 1;
@@ -201,7 +248,8 @@ static int hs_sw_feed(struct aoff_hs *hs, struct piece *pc, int npc)
 	for (int i = 0; i < npc; i++) {
 		if (pc[i].len && !EVP_DigestUpdate(hs->sw, pc[i].p,
 						   pc[i].len)) {
-			AOFF_RAISE(AOFF_R_NO_SOFTWARE, "in-process SHA-256");
+			AOFF_RAISE(AOFF_R_NO_SOFTWARE, "in-process %s",
+				   aoff_hs_alg_of(hs)->name);
 			return 0;
 		}
 		pc[i].p += pc[i].len;
@@ -218,7 +266,7 @@ static int hs_sw_feed(struct aoff_hs *hs, struct piece *pc, int npc)
  */
 static int hs_go_sw(struct aoff_hs *hs, struct piece *pc, int npc)
 {
-	const EVP_MD *md = aoff_sw_sha256();
+	const EVP_MD *md = hs_sw_md(hs);
 	int ok;
 
 	if (!md)
@@ -226,7 +274,8 @@ static int hs_go_sw(struct aoff_hs *hs, struct piece *pc, int npc)
 	hs->sw = EVP_MD_CTX_new();
 	if (!hs->sw || !EVP_DigestInit_ex(hs->sw, md, NULL)) {
 		hs_drop_sw(hs);
-		AOFF_RAISE(AOFF_R_NO_SOFTWARE, "in-process SHA-256");
+		AOFF_RAISE(AOFF_R_NO_SOFTWARE, "in-process %s",
+			   aoff_hs_alg_of(hs)->name);
 		return 0;
 	}
 	/* The pieces may be the log itself (a replay): feed, then drop. */
@@ -236,12 +285,14 @@ static int hs_go_sw(struct aoff_hs *hs, struct piece *pc, int npc)
 }
 
 /*
- * Hash whole blocks (the pieces' total is a multiple of 64) into the slot:
- * FIRST for the stream's first request, MIDDLE after.  @log: keep a copy.
+ * Hash whole blocks (the pieces' total is a multiple of the block) into
+ * the slot: FIRST for the stream's first request, MIDDLE after.  @log:
+ * keep a copy.
  */
 static int hs_send(struct aoff_hs *hs, struct aoff_dev *d, struct piece *pc,
 		   int npc, int log, int may_replay)
 {
+	const struct aoff_hs_alg *a = aoff_hs_alg_of(hs);
 	size_t total = 0;
 
 	if (hs->sw) {
@@ -267,20 +318,17 @@ static int hs_send(struct aoff_hs *hs, struct aoff_dev *d, struct piece *pc,
 		int32_t res = 0;
 		int ok;
 
-		if (!aoff_dev_alloc(d, 0, total, BLK, &off, &n))
+		if (!aoff_dev_alloc(d, 0, total, a->blk, &off, &n))
 			return 0;
 		gather(aoff_dev_ptr(d, off), pc, npc, n);
 		memset(&sqe, 0, sizeof(sqe));
-		aoff_prep_sha256_part(&sqe, 0, hs->started ?
-				      AOFF_OP_SHA256_MIDDLE :
-				      AOFF_OP_SHA256_FIRST,
-				      (uint32_t)hs->hsl->slot, off,
-				      (uint32_t)n, 0);
+		hs_prep(&sqe, a, hs->started ? a->op_middle : a->op_first,
+			(uint32_t)hs->hsl->slot, off, (uint32_t)n, 0);
 		if (!hs_claim(hs)) {
 			aoff_dev_free(d, off);
 			return 0;
 		}
-		ok = aoff_dev_run(d, &sqe, 1, &res, "SHA-256 update",
+		ok = aoff_dev_run(d, &sqe, 1, &res, a->name,
 				  may_replay && hs->started ? ENODATA : 0);
 		if (!ok && res == -ENODATA) {
 			/*
@@ -298,7 +346,7 @@ static int hs_send(struct aoff_hs *hs, struct aoff_dev *d, struct piece *pc,
 					memcpy(aoff_dev_ptr(d, off), tmp, n);
 					sqe.in_off = off;
 					ok = aoff_dev_run(d, &sqe, 1, &res,
-							  "SHA-256 update", 0);
+							  a->name, 0);
 					if (!ok)
 						aoff_dev_free(d, off);
 				}
@@ -306,7 +354,8 @@ static int hs_send(struct aoff_hs *hs, struct aoff_dev *d, struct piece *pc,
 				if (!ok)
 					return 0;
 			} else {
-				AOFF_RAISE(AOFF_R_NO_MEMORY, "SHA-256 replay");
+				AOFF_RAISE(AOFF_R_NO_MEMORY, "%s replay",
+					   a->name);
 			}
 		}
 		if (ok && log)
@@ -327,11 +376,12 @@ static int hs_replay(struct aoff_hs *hs, struct aoff_dev *d)
 
 	if (hs->log_lost) {
 		AOFF_RAISE(AOFF_R_STATE_LOST,
-			   "the SHA-256 state went on in another copy of the "
+			   "the %s state went on in another copy of the "
 			   "stream, or is in another device context (another "
 			   "job's wait ctx, another thread, or a device "
 			   "reset), and the stream is longer than dup_max "
-			   "(%zu bytes) to replay", aoff_prov_cfg.dup_max);
+			   "(%zu bytes) to replay", aoff_hs_alg_of(hs)->name,
+			   aoff_prov_cfg.dup_max);
 		return 0;
 	}
 	hs->started = 0;
@@ -343,7 +393,8 @@ static int hs_prepare(struct aoff_hs *hs, struct aoff_dev *d)
 {
 	if (hs->failed) {
 		AOFF_RAISE(AOFF_R_FAILED_STATE,
-			   "an earlier SHA-256 call on this context failed");
+			   "an earlier %s call on this context failed",
+			   aoff_hs_alg_of(hs)->name);
 		return 0;
 	}
 	if (hs->sw)
@@ -380,13 +431,14 @@ static int hs_policy(struct aoff_hs *hs, size_t n)
 	}
 	if (hs->started || hs->sw || aoff_policy_device(AOFF_POL_DIGEST, n))
 		return 1;
-	md = aoff_sw_sha256();
+	md = hs_sw_md(hs);
 	if (!md)
 		return 0;
 	hs->sw = EVP_MD_CTX_new();
 	if (!hs->sw || !EVP_DigestInit_ex(hs->sw, md, NULL)) {
 		hs_drop_sw(hs);
-		AOFF_RAISE(AOFF_R_NO_SOFTWARE, "in-process SHA-256");
+		AOFF_RAISE(AOFF_R_NO_SOFTWARE, "in-process %s",
+			   aoff_hs_alg_of(hs)->name);
 		return 0;
 	}
 	hs->below = 1;
@@ -398,39 +450,41 @@ static int hs_policy(struct aoff_hs *hs, size_t n)
 
 static void hs_ipad(const struct aoff_hs *hs, uint8_t *blk, uint8_t pad)
 {
-	memset(blk, pad, BLK);
+	memset(blk, pad, aoff_hs_alg_of(hs)->blk);
 	for (size_t i = 0; i < hs->k0len; i++)
 		blk[i] ^= hs->k0[i];
 }
 
 int aoff_hs_update(struct aoff_hs *hs, const uint8_t *p, size_t len)
 {
+	const size_t blk = aoff_hs_alg_of(hs)->blk;
 	struct aoff_dev d;
 	struct piece pc[3];
-	uint8_t ipad[BLK];
+	uint8_t ipad[AOFF_HS_BLOCK_MAX];
 	size_t total = hs->buflen + len, n, keep;
 	int npc = 0, ok;
 
 	if (hs->failed) {
 		AOFF_RAISE(AOFF_R_FAILED_STATE,
-			   "an earlier SHA-256 call on this context failed");
+			   "an earlier %s call on this context failed",
+			   aoff_hs_alg_of(hs)->name);
 		return 0;
 	}
-	if (total <= BLK) {
+	if (total <= blk) {
 		memcpy(hs->buf + hs->buflen, p, len);
 		hs->buflen = total;
 		return 1;
 	}
-	/* Send all but the last 1..64 bytes, which wait for more or final. */
-	n = ((total - 1) / BLK) * BLK;
+	/* Send all but the last 1..blk bytes: they wait for more or final. */
+	n = ((total - 1) / blk) * blk;
 	keep = total - n;
-	if (!hs_policy(hs, n + (hs->hmac && !hs->started ? BLK : 0)))
+	if (!hs_policy(hs, n + (hs->hmac && !hs->started ? blk : 0)))
 		goto fail;
 	if (!hs_prepare(hs, &d))
 		goto fail;
 	if (hs->hmac && !hs->started) {
 		hs_ipad(hs, ipad, 0x36);
-		pc[npc++] = (struct piece){ ipad, BLK };
+		pc[npc++] = (struct piece){ ipad, blk };
 	}
 	pc[npc++] = (struct piece){ hs->buf, hs->buflen };
 	pc[npc++] = (struct piece){ p, n - hs->buflen };
@@ -450,32 +504,39 @@ fail:
 static int hs_final_oneshot(struct aoff_hs *hs, struct aoff_dev *d,
 			    uint8_t *out)
 {
+	const struct aoff_hs_alg *a = aoff_hs_alg_of(hs);
+	const size_t blk = a->blk;
 	struct aoff_sqe sqe;
 	uint64_t off, in, key, dst;
 	size_t got;
 	uint8_t *base;
 	int ok;
 
-	if (!aoff_dev_alloc(d, 3 * BLK, 0, 1, &off, &got))
+	if (!aoff_dev_alloc(d, 3 * blk, 0, 1, &off, &got))
 		return 0;
 	base = aoff_dev_ptr(d, off);
 	key = off;
-	in = off + BLK;
-	dst = off + 2 * BLK;
-	memcpy(base + BLK, hs->buf, hs->buflen);
+	in = off + blk;
+	dst = off + 2 * blk;
+	memcpy(base + blk, hs->buf, hs->buflen);
 	memset(&sqe, 0, sizeof(sqe));
 	if (hs->hmac) {
 		memcpy(base, hs->k0, hs->k0len);
-		aoff_prep_hmac_sha256(&sqe, 0, key, (uint32_t)hs->k0len, in,
-				      (uint32_t)hs->buflen, dst);
+		if (a == &aoff_hs_sha256)
+			aoff_prep_hmac_sha256(&sqe, 0, key,
+					      (uint32_t)hs->k0len, in,
+					      (uint32_t)hs->buflen, dst);
+		else
+			aoff_prep_hmac_sha512(&sqe, 0, a->op_hmac, key,
+					      (uint32_t)hs->k0len, in,
+					      (uint32_t)hs->buflen, dst);
 	} else {
-		aoff_prep_sha256(&sqe, 0, in, (uint32_t)hs->buflen, dst);
+		hs_prep(&sqe, a, a->op, 0, in, (uint32_t)hs->buflen, dst);
 	}
-	ok = aoff_dev_run(d, &sqe, 1, NULL,
-			  hs->hmac ? "HMAC-SHA256" : "SHA-256", 0);
+	ok = aoff_dev_run(d, &sqe, 1, NULL, hs->hmac ? "HMAC" : a->name, 0);
 	if (ok)
-		memcpy(out, base + 2 * BLK, DGST);
-	OPENSSL_cleanse(base, 2 * BLK);
+		memcpy(out, base + 2 * blk, a->dlen);
+	OPENSSL_cleanse(base, 2 * blk);
 	aoff_dev_free(d, off);
 	return ok;
 }
@@ -487,6 +548,8 @@ static int hs_final_oneshot(struct aoff_hs *hs, struct aoff_dev *d,
 static int hs_final_last(struct aoff_hs *hs, struct aoff_dev *d,
 			 uint8_t *out)
 {
+	const struct aoff_hs_alg *a = aoff_hs_alg_of(hs);
+	const size_t blk = a->blk, dlen = a->dlen;
 	struct aoff_sqe sqe[2];
 	int32_t res[2] = { 0, 0 };
 	uint64_t off;
@@ -495,40 +558,39 @@ static int hs_final_last(struct aoff_hs *hs, struct aoff_dev *d,
 	unsigned int nr = 1;
 	int ok, tries = 0;
 
-	/* [buf 64][opad 64][inner 32][out 32] */
-	if (!aoff_dev_alloc(d, 2 * BLK + 2 * DGST, 0, 1, &off, &got))
+	/* [buf blk][opad blk][inner dlen][out dlen] */
+	if (!aoff_dev_alloc(d, 2 * blk + 2 * dlen, 0, 1, &off, &got))
 		return 0;
 	base = aoff_dev_ptr(d, off);
 again:
 	memcpy(base, hs->buf, hs->buflen);
 	memset(sqe, 0, sizeof(sqe));
 	if (hs->hmac) {
-		hs_ipad(hs, base + BLK, 0x5c);
-		aoff_prep_sha256_last(&sqe[0], 0, (uint32_t)hs->hsl->slot, off,
-				      (uint32_t)hs->buflen, off + 2 * BLK);
-		aoff_prep_sha256(&sqe[1], 0, off + BLK, BLK + DGST,
-				 off + 2 * BLK + DGST);
+		hs_ipad(hs, base + blk, 0x5c);
+		hs_prep(&sqe[0], a, a->op_last, (uint32_t)hs->hsl->slot, off,
+			(uint32_t)hs->buflen, off + 2 * blk);
+		hs_prep(&sqe[1], a, a->op, 0, off + blk,
+			(uint32_t)(blk + dlen), off + 2 * blk + dlen);
 		nr = 2;
 	} else {
-		aoff_prep_sha256_last(&sqe[0], 0, (uint32_t)hs->hsl->slot, off,
-				      (uint32_t)hs->buflen,
-				      off + 2 * BLK + DGST);
+		hs_prep(&sqe[0], a, a->op_last, (uint32_t)hs->hsl->slot, off,
+			(uint32_t)hs->buflen, off + 2 * blk + dlen);
 	}
 	if (!hs_claim(hs)) {
-		OPENSSL_cleanse(base, 2 * BLK + 2 * DGST);
+		OPENSSL_cleanse(base, 2 * blk + 2 * dlen);
 		aoff_dev_free(d, off);
 		return 0;
 	}
-	ok = aoff_dev_run(d, sqe, nr, res, hs->hmac ? "HMAC-SHA256 final" :
-			  "SHA-256 final", tries ? 0 : ENODATA);
+	ok = aoff_dev_run(d, sqe, nr, res, hs->hmac ? "HMAC final" :
+			  a->name, tries ? 0 : ENODATA);
 	if (!ok && res[0] == -ENODATA && !tries++) {
 		/* The slot lost our state (see slots.c): replay, retry. */
 		if (hs_replay(hs, d))
 			goto again;
 	}
 	if (ok)
-		memcpy(out, base + 2 * BLK + DGST, DGST);
-	OPENSSL_cleanse(base, 2 * BLK + 2 * DGST);
+		memcpy(out, base + 2 * blk + dlen, dlen);
+	OPENSSL_cleanse(base, 2 * blk + 2 * dlen);
 	aoff_dev_free(d, off);
 	return ok;
 }
@@ -536,7 +598,8 @@ again:
 /* The in-process stream's tail; for HMAC the outer hash too. */
 static int hs_final_sw(struct aoff_hs *hs, uint8_t *out)
 {
-	uint8_t opad[BLK], inner[DGST];
+	const struct aoff_hs_alg *a = aoff_hs_alg_of(hs);
+	uint8_t opad[AOFF_HS_BLOCK_MAX], inner[AOFF_HS_DIGEST_MAX];
 	unsigned int l = 0;
 	int ok;
 
@@ -545,18 +608,19 @@ static int hs_final_sw(struct aoff_hs *hs, uint8_t *out)
 	if (ok && hs->hmac) {
 		hs_ipad(hs, opad, 0x5c);
 		ok = EVP_DigestInit_ex(hs->sw, NULL, NULL) &&
-		     EVP_DigestUpdate(hs->sw, opad, BLK) &&
-		     EVP_DigestUpdate(hs->sw, inner, DGST) &&
+		     EVP_DigestUpdate(hs->sw, opad, a->blk) &&
+		     EVP_DigestUpdate(hs->sw, inner, a->dlen) &&
 		     EVP_DigestFinal_ex(hs->sw, out, &l);
 		OPENSSL_cleanse(opad, sizeof(opad));
 		OPENSSL_cleanse(inner, sizeof(inner));
 	}
 	if (!ok)
-		AOFF_RAISE(AOFF_R_NO_SOFTWARE, "in-process SHA-256 final");
+		AOFF_RAISE(AOFF_R_NO_SOFTWARE, "in-process %s final",
+			   a->name);
 	return ok;
 }
 
-int aoff_hs_final(struct aoff_hs *hs, uint8_t out[AOFF_SHA256_DIGEST_SIZE])
+int aoff_hs_final(struct aoff_hs *hs, uint8_t *out)
 {
 	struct aoff_dev d;
 	int ok;
@@ -564,12 +628,13 @@ int aoff_hs_final(struct aoff_hs *hs, uint8_t out[AOFF_SHA256_DIGEST_SIZE])
 	/* A short message the policy keeps in-process, never bound. */
 	if (!hs->started && !hs->sw && !hs->failed &&
 	    !aoff_policy_device(AOFF_POL_DIGEST, hs->buflen)) {
-		uint8_t ipad[BLK];
+		uint8_t ipad[AOFF_HS_BLOCK_MAX];
 
 		ok = hs_policy(hs, hs->buflen);
 		if (ok && hs->hmac) {
 			hs_ipad(hs, ipad, 0x36);
-			ok = EVP_DigestUpdate(hs->sw, ipad, BLK);
+			ok = EVP_DigestUpdate(hs->sw, ipad,
+					      aoff_hs_alg_of(hs)->blk);
 			OPENSSL_cleanse(ipad, sizeof(ipad));
 		}
 		ok = ok && hs_final_sw(hs, out);
@@ -592,11 +657,13 @@ int aoff_hs_final(struct aoff_hs *hs, uint8_t out[AOFF_SHA256_DIGEST_SIZE])
 	return ok;
 }
 
-int aoff_hs_init_hmac(struct aoff_hs *hs, const uint8_t *key, size_t keylen)
+int aoff_hs_init_hmac(struct aoff_hs *hs, const struct aoff_hs_alg *alg,
+		      const uint8_t *key, size_t keylen)
 {
 	aoff_hs_release(hs);
+	hs->alg = alg;
 	hs->hmac = 1;
-	if (keylen <= BLK) {
+	if (keylen <= aoff_hs_alg_of(hs)->blk) {
 		memcpy(hs->k0, key, keylen);
 		hs->k0len = keylen;
 		return 1;
@@ -606,11 +673,11 @@ int aoff_hs_init_hmac(struct aoff_hs *hs, const uint8_t *key, size_t keylen)
 		struct aoff_hs kh;
 		int ok;
 
-		aoff_hs_init(&kh);
+		aoff_hs_init(&kh, alg);
 		ok = aoff_hs_update(&kh, key, keylen) &&
 		     aoff_hs_final(&kh, hs->k0);
 		aoff_hs_release(&kh);
-		hs->k0len = ok ? DGST : 0;
+		hs->k0len = ok ? aoff_hs_alg_of(hs)->dlen : 0;
 		return ok;
 	}
 }

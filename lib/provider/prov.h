@@ -141,8 +141,24 @@ int aoff_slot_get(const struct aoff_ctx *dc);
 void aoff_slot_put(const struct aoff_ctx *dc, int slot);
 
 /*
- * hstream.c: a SHA-256 stream over the device's partial hashing, plain or
- * as the inner hash of HMAC.
+ * hstream.c: a SHA-256, SHA-384 or SHA-512 stream over the device's
+ * partial hashing, plain or as the inner hash of HMAC.
+ *
+ * struct aoff_hs_alg - what the stream needs of its digest: sizes, the
+ * device's opcodes, and the default provider's name for in-process work.
+ */
+struct aoff_hs_alg {
+	const char *name;		/* in errors: "SHA-256" */
+	const char *sw_name;		/* the default provider's: "SHA2-256" */
+	size_t dlen, blk;		/* digest and block size */
+	uint8_t op, op_first, op_middle, op_last, op_hmac;
+};
+extern const struct aoff_hs_alg aoff_hs_sha256, aoff_hs_sha384,
+	aoff_hs_sha512;
+#define AOFF_HS_BLOCK_MAX	AOFF_SHA512_BLOCK_SIZE
+#define AOFF_HS_DIGEST_MAX	AOFF_SHA512_DIGEST_SIZE
+
+/*
  *
  * struct aoff_hslot - a hash slot holding a stream's running state, shared
  * by the copies of the stream (copy on write): each request on the slot
@@ -157,10 +173,12 @@ struct aoff_hslot {
 };
 
 struct aoff_hs {
-	uint8_t buf[AOFF_SHA256_BLOCK_SIZE];	/* message bytes not sent */
-	size_t buflen;				/* 0 .. 64 */
-	int hmac;				/* key in k0 */
-	uint8_t k0[AOFF_SHA256_BLOCK_SIZE];	/* HMAC key, <= 64 bytes */
+	/* NULL: SHA-256 (a zeroed struct is an empty SHA-256 stream) */
+	const struct aoff_hs_alg *alg;
+	uint8_t buf[AOFF_HS_BLOCK_MAX];	/* message bytes not sent */
+	size_t buflen;			/* 0 .. block size */
+	int hmac;			/* key in k0 */
+	uint8_t k0[AOFF_HS_BLOCK_MAX];	/* HMAC key, <= block size */
 	size_t k0len;
 	int started;		/* some of the stream is in a hash slot */
 	struct aoff_hslot *hsl;	/* that slot, NULL: none (replay first) */
@@ -176,7 +194,7 @@ struct aoff_hs {
 	int failed;
 	/*
 	 * No hash slot was free: the stream's state is here, in the default
-	 * provider's SHA-256 (an EVP_MD_CTX), until final or reset.
+	 * provider's digest (an EVP_MD_CTX), until final or reset.
 	 */
 	EVP_MD_CTX *sw;
 	/*
@@ -187,14 +205,24 @@ struct aoff_hs {
 	int below;
 };
 
-void aoff_hs_init(struct aoff_hs *hs);
-/* Start an HMAC stream with key @key (hashed first when over 64 bytes). */
-int aoff_hs_init_hmac(struct aoff_hs *hs, const uint8_t *key, size_t keylen);
+/* An empty stream of @alg (NULL: SHA-256). */
+void aoff_hs_init(struct aoff_hs *hs, const struct aoff_hs_alg *alg);
+/*
+ * Start an HMAC stream of @alg with key @key (hashed first when longer
+ * than the block).
+ */
+int aoff_hs_init_hmac(struct aoff_hs *hs, const struct aoff_hs_alg *alg,
+		      const uint8_t *key, size_t keylen);
 void aoff_hs_reset(struct aoff_hs *hs);	/* same key, empty message */
 int aoff_hs_update(struct aoff_hs *hs, const uint8_t *p, size_t len);
-int aoff_hs_final(struct aoff_hs *hs, uint8_t out[AOFF_SHA256_DIGEST_SIZE]);
+/* Writes the digest (or MAC): aoff_hs_alg_of(hs)->dlen bytes. */
+int aoff_hs_final(struct aoff_hs *hs, uint8_t *out);
 int aoff_hs_dup(struct aoff_hs *dst, const struct aoff_hs *src);
 void aoff_hs_release(struct aoff_hs *hs);
+static inline const struct aoff_hs_alg *aoff_hs_alg_of(const struct aoff_hs *hs)
+{
+	return hs->alg ? hs->alg : &aoff_hs_sha256;
+}
 
 /* The algorithm tables (digest.c, hmac.c, cipher.c). */
 extern const OSSL_DISPATCH aoff_sha256_functions[];

@@ -5,9 +5,10 @@
  *   - AES-CTR inside an async job (cipher.c): OpenSSL's CTR-DRBG runs its
  *     AES-256-CTR under the DRBG's lock, and a job that paused there would
  *     leave the lock held by a thread that goes on to run other jobs;
- *   - a SHA-256 stream (plain or HMAC) that finds every hash slot of its
- *     device context taken (hstream.c) keeps its state here instead;
- *   - HMAC with a digest other than SHA-256 (hmac.c);
+ *   - a SHA-256 stream (plain or HMAC, HMAC-SHA384/512 too) that finds
+ *     every hash slot of its device context taken (hstream.c) keeps its
+ *     state here instead;
+ *   - HMAC with a digest other than SHA-256/384/512 (hmac.c);
  *   - operations the offload policy keeps in-process (policy.c): digests,
  *     ciphers and AEAD messages below the class's size;
  *   - the AEAD cases the device does not take (aead.c): IVs other than 12

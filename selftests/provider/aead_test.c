@@ -18,6 +18,7 @@
  * skip, saying so.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,6 @@
 #define PTEST_PREFIX "aead"
 #include "ptest.h"
 
-#define SYS_SUBMITTED	"/sys/class/misc/asyncoff0/submitted"
 
 static OSSL_LIB_CTX *libctx;
 static int quick, policy_device;
@@ -44,20 +44,6 @@ static const char *const names[] = {
 };
 #define NNAMES	4
 static EVP_CIPHER *ci_aoff[NNAMES], *ci_def[NNAMES];
-
-/* The device's submitted counter, or -1 without the device. */
-static long long submitted(void)
-{
-	FILE *f = fopen(SYS_SUBMITTED, "r");
-	long long v = -1;
-
-	if (f) {
-		if (fscanf(f, "%lld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
 
 static int kind_of(const char *name)
 {
@@ -176,22 +162,6 @@ out:
 }
 
 /* --------------------------------------------------------------- vectors */
-
-static int unhex(const char *s, unsigned char *out, size_t cap, size_t *len)
-{
-	size_t n = 0;
-
-	while (isxdigit((unsigned char)s[0]) && isxdigit((unsigned char)s[1])) {
-		unsigned int b;
-
-		if (n == cap || sscanf(s, "%2x", &b) != 1)
-			return 0;
-		out[n++] = (unsigned char)b;
-		s += 2;
-	}
-	*len = n;
-	return 1;
-}
 
 struct vec {
 	char cipher[32];
@@ -800,6 +770,278 @@ struct test {
 	int (*fn)(void);
 };
 
+/* ---------------------------------------------------------------- faults */
+
+/*
+ * One message through the asyncoff cipher in the steps libssl takes, with
+ * a hook between the AAD and the text (a reset mid-message).  @ok: EVP
+ * said success all along; else @err holds the first error's library,
+ * reason and data, and @after_fail tells whether a final after the failed
+ * update still (wrongly) succeeded.
+ */
+struct fmsg {
+	int k, enc;
+	const unsigned char *key, *iv, *aad, *in, *tag_in;
+	size_t aadlen, len;
+	unsigned char out[4096], tag[16];
+	void (*mid)(void);
+	int ok, after_fail;
+	char err[400];
+};
+
+static void fmsg_err(struct fmsg *f)
+{
+	unsigned long e = ERR_peek_error();
+	const char *data = NULL, *lib = ERR_lib_error_string(e);
+	const char *r = ERR_reason_error_string(e);
+	int flags = 0;
+
+	ERR_peek_error_data(&data, &flags);
+	snprintf(f->err, sizeof(f->err), "%s: %s: %s", lib ? lib : "?",
+		 r ? r : "?", data ? data : "");
+	ERR_clear_error();
+}
+
+static void fmsg_run(struct fmsg *f)
+{
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	OSSL_PARAM p[2];
+	int ol = 0, fl = 0;
+
+	f->ok = 0;
+	f->after_fail = 0;
+	f->err[0] = 0;
+	if (!c || !EVP_CipherInit_ex2(c, ci_aoff[f->k], f->key, f->iv, f->enc,
+				      NULL) ||
+	    (!f->enc && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, 16,
+					    (void *)f->tag_in) <= 0) ||
+	    !EVP_CipherUpdate(c, NULL, &ol, f->aad, (int)f->aadlen)) {
+		fmsg_err(f);
+		goto out;
+	}
+	if (f->mid)
+		f->mid();
+	if (!EVP_CipherUpdate(c, f->out, &ol, f->in, (int)f->len)) {
+		fmsg_err(f);
+		/* Carrying on regardless must not give a result either. */
+		f->after_fail = EVP_CipherFinal_ex(c, f->out, &fl) == 1;
+		ERR_clear_error();
+		goto out;
+	}
+	if (!EVP_CipherFinal_ex(c, f->out + ol, &fl)) {
+		fmsg_err(f);
+		goto out;
+	}
+	if (f->enc) {
+		p[0] = OSSL_PARAM_construct_octet_string(
+			OSSL_CIPHER_PARAM_AEAD_TAG, f->tag, 16);
+		p[1] = OSSL_PARAM_construct_end();
+		if (!EVP_CIPHER_CTX_get_params(c, p)) {
+			fmsg_err(f);
+			goto out;
+		}
+	}
+	f->ok = 1;
+out:
+	EVP_CIPHER_CTX_free(c);
+}
+
+static int fmsg_job_fn(void *arg)
+{
+	fmsg_run(*(struct fmsg **)arg);
+	return 1;
+}
+
+/*
+ * @f in an async job (@in_job) or on the thread.  @on_pause runs once,
+ * while the job is paused on the device (a reset in flight); on the
+ * thread, a helper thread runs it once the device has a request in
+ * flight (or after 10 s: the test then fails, the message succeeding).
+ */
+static void *on_pause_thread(void *arg)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+	for (int i = 0; i < 1000 && sysfs_number(SYSFS "in_flight") < 1; i++)
+		nanosleep(&ts, NULL);
+	((void (*)(void))arg)();
+	return NULL;
+}
+
+static int fmsg_go(struct fmsg *f, int in_job, void (*on_pause)(void))
+{
+	ASYNC_WAIT_CTX *w;
+	ASYNC_JOB *job = NULL;
+	pthread_t th;
+	int r, ret, paused = 0;
+
+	if (!in_job) {
+		if (on_pause && pthread_create(&th, NULL, on_pause_thread,
+					       (void *)on_pause))
+			return fail("no thread");
+		fmsg_run(f);
+		if (on_pause)
+			pthread_join(th, NULL);
+		return 1;
+	}
+	w = ASYNC_WAIT_CTX_new();
+	if (!w)
+		return fail("no wait ctx");
+	do {
+		ret = ASYNC_start_job(&job, w, &r, fmsg_job_fn, &f, sizeof(f));
+		if (ret == ASYNC_PAUSE && on_pause && !paused++)
+			on_pause();
+	} while (ret == ASYNC_PAUSE);
+	ASYNC_WAIT_CTX_free(w);
+	if (ret != ASYNC_FINISH)
+		return fail("job: %d", ret);
+	if (on_pause && !paused)
+		return fail("the job never paused on the stalled device");
+	return 1;
+}
+
+/* @f failed, and its error names asyncoff and @cause. */
+static int fmsg_failed(const struct fmsg *f, const char *what,
+		       const char *cause)
+{
+	printf("# %s: %s\n", what, f->err);
+	if (f->ok)
+		return fail("%s succeeded", what);
+	if (f->after_fail)
+		return fail("%s: final succeeded after the failed update",
+			    what);
+	if (strncmp(f->err, "asyncoff: ", 10) || !strstr(f->err, cause))
+		return fail("%s: the error \"%s\" does not name asyncoff and "
+			    "\"%s\"", what, f->err, cause);
+	return 1;
+}
+
+static void do_reset(void)
+{
+	sysfs_write(SYSFS "reset", "1");
+}
+
+static void do_stall_reset(void)
+{
+	sysfs_write(SYSFS "reset", "1");
+	sysfs_write(SYSFS "stall_ms", "0");
+}
+
+/*
+ * A message of kind @k whose device request fails (injected -EIO, or a
+ * reset while it is in flight), encrypting and decrypting: EVP fails and
+ * says why; then a reset, and the next message (a new device context)
+ * is right, also with a reset between its AAD and its text.
+ */
+static int fault_one(int k, int in_job)
+{
+	static unsigned char key[32], iv[12], aad[13], pt[4096];
+	unsigned char ct[4096], tag[16];
+	struct fmsg *f = calloc(1, sizeof(*f));
+	struct msg m = { .enc = 1, .key = key, .iv = iv, .ivlen = 12,
+			 .aad = aad, .aadlen = sizeof(aad), .in = pt,
+			 .len = sizeof(pt), .tag = tag, .taglen = 16 };
+	long long s0;
+	int ok = 0;
+
+	rnd_fill(key, sizeof(key));
+	rnd_fill(iv, sizeof(iv));
+	rnd_fill(aad, sizeof(aad));
+	rnd_fill(pt, sizeof(pt));
+	if (!f || run_msg(ci_def[k], &m, ct) != 1) {
+		fail("reference message");
+		goto out;
+	}
+	f->k = k;
+	f->key = key;
+	f->iv = iv;
+	f->aad = aad;
+	f->aadlen = sizeof(aad);
+	f->len = sizeof(pt);
+
+	/* Injected -EIO on every request. */
+	sysfs_write(SYSFS "fail_every", "1");
+	f->enc = 1;
+	f->in = pt;
+	if (!fmsg_go(f, in_job, NULL) ||
+	    !fmsg_failed(f, "encrypt, fail_every=1", "request failed") ||
+	    !strstr(f->err, "Input/output error"))
+		goto out;
+	f->enc = 0;
+	f->in = ct;
+	f->tag_in = tag;
+	if (!fmsg_go(f, in_job, NULL) ||
+	    !fmsg_failed(f, "decrypt, fail_every=1", "request failed"))
+		goto out;
+	sysfs_write(SYSFS "fail_every", "0");
+
+	/* A reset while the request waits on a stalled engine. */
+	sysfs_write(SYSFS "stall_ms", "10000");
+	f->enc = 1;
+	f->in = pt;
+	if (!fmsg_go(f, in_job, do_stall_reset) ||
+	    !fmsg_failed(f, "encrypt, reset in flight", "reset"))
+		goto out;
+	sysfs_write(SYSFS "stall_ms", "0");
+
+	/* After a reset: the next messages, on a new context, are right. */
+	do_reset();
+	s0 = submitted();
+	f->enc = 1;
+	f->in = pt;
+	if (!fmsg_go(f, in_job, NULL))
+		goto out;
+	if (!f->ok || memcmp(f->out, ct, sizeof(pt)) || memcmp(f->tag, tag, 16)) {
+		fail("encrypt after the reset: %s", f->ok ? "differs" : f->err);
+		goto out;
+	}
+	f->enc = 0;
+	f->in = ct;
+	f->mid = do_reset;	/* between the AAD and the text */
+	if (!fmsg_go(f, in_job, NULL))
+		goto out;
+	if (!f->ok || memcmp(f->out, pt, sizeof(pt))) {
+		fail("decrypt with a reset after the AAD: %s",
+		     f->ok ? "differs" : f->err);
+		goto out;
+	}
+	if (submitted() - s0 < 2) {
+		fail("the messages after the reset did not reach the device");
+		goto out;
+	}
+	ok = 1;
+out:
+	sysfs_write(SYSFS "fail_every", "0");
+	sysfs_write(SYSFS "stall_ms", "0");
+	free(f);
+	return ok;
+}
+
+static int t_faults(void)
+{
+	static const int kinds[] = { 0, 3 };	/* AES-128-GCM, ChaCha20-P */
+
+	if (!policy_device) {
+		skip_reason = "runs once, in the device run (aead:0), "
+			      "where every message reaches the device";
+		return 1;
+	}
+	if (!sysfs_write(SYSFS "fail_every", "0")) {
+		skip_reason = "cannot write " SYSFS "fail_every";
+		return 1;
+	}
+	for (int i = 0; i < 2; i++)
+		for (int in_job = 0; in_job < 2; in_job++)
+			if (!fault_one(kinds[i], in_job)) {
+				snprintf(failmsg + strlen(failmsg),
+					 sizeof(failmsg) - strlen(failmsg),
+					 " (%s, %s)", names[kinds[i]],
+					 in_job ? "in a job" : "no job");
+				return 0;
+			}
+	return 1;
+}
+
 static const struct test tests[] = {
 	{ "known_answers_gcm_and_chacha20_poly1305", t_vectors },
 	{ "random_messages_pieces_in_place_copies_vs_default", t_random },
@@ -808,6 +1050,7 @@ static const struct test tests[] = {
 	{ "tls13_per_record_iv_key_kept_vs_default", t_tls13 },
 	{ "16_async_jobs_pause_on_the_device", t_jobs },
 	{ "offload_policy_counts", t_policy },
+	{ "faults_and_reset_mid_message_then_next_message_works", t_faults },
 };
 
 int main(int argc, char **argv)

@@ -716,20 +716,6 @@ static int t_nodev(void)
 
 /* ---------------------------------------------------------- reset */
 
-static int sysfs_write(const char *attr, const char *v)
-{
-	char path[128];
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof(path), "/sys/class/misc/asyncoff0/%s", attr);
-	f = fopen(path, "w");
-	if (!f)
-		return 0;
-	ok = fputs(v, f) >= 0;
-	return (fclose(f) == 0) && ok;
-}
-
 struct reset_res {
 	int signed_ok, named;
 };
@@ -763,15 +749,15 @@ static int t_reset(void)
 	EVP_PKEY_CTX *c;
 	int r = 0, ret, ok;
 
-	if (!w || !sysfs_write("stall_ms", "5000"))
+	if (!w || !sysfs_write(SYSFS "stall_ms", "5000"))
 		return fail("cannot stall the device");
 	ret = ASYNC_start_job(&job, w, &r, reset_job, &rp, sizeof(rp));
 	if (ret != ASYNC_PAUSE) {
-		sysfs_write("stall_ms", "0");
+		sysfs_write(SYSFS "stall_ms", "0");
 		ASYNC_WAIT_CTX_free(w);
 		return fail("the signature did not pause (%d)", ret);
 	}
-	if (!sysfs_write("reset", "1"))
+	if (!sysfs_write(SYSFS "reset", "1"))
 		fail("cannot reset the device");
 	for (int i = 0; i < 100 && ret == ASYNC_PAUSE; i++) {
 		struct pollfd pfd = { .events = POLLIN };
@@ -781,7 +767,7 @@ static int t_reset(void)
 			poll(&pfd, 1, 100);
 		ret = ASYNC_start_job(&job, w, &r, reset_job, &rp, sizeof(rp));
 	}
-	sysfs_write("stall_ms", "0");
+	sysfs_write(SYSFS "stall_ms", "0");
 	ASYNC_WAIT_CTX_free(w);
 	if (ret != ASYNC_FINISH)
 		return fail("the job did not finish after the reset (%d)", ret);

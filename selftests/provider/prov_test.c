@@ -95,10 +95,13 @@ static int expect_reason(const char *what)
 static EVP_MD *md_aoff, *md_def;
 static EVP_MAC *mac_aoff, *mac_def;
 
-/* Bytes a SHA-256 stream has sent the device after @pos message bytes. */
-static size_t sent_after(size_t pos, size_t prefix)
+/*
+ * Bytes a stream of @blk-byte blocks has sent the device after @pos
+ * message bytes (@prefix: HMAC's K0 ^ ipad block).
+ */
+static size_t sent_after(size_t pos, size_t prefix, size_t blk)
 {
-	return pos > 64 ? prefix + ((pos - 1) / 64) * 64 : 0;
+	return pos > blk ? prefix + ((pos - 1) / blk) * blk : 0;
 }
 
 static int digest_stream(size_t len, int allow_dup)
@@ -131,7 +134,7 @@ static int digest_stream(size_t len, int allow_dup)
 			 * (it is the copy's now) and must say so.
 			 */
 			EVP_MD_CTX *a2 = EVP_MD_CTX_new(), *b2 = EVP_MD_CTX_new();
-			int lost = sent_after(pos - start, 0) > DUP_MAX;
+			int lost = sent_after(pos - start, 0, 64) > DUP_MAX;
 			size_t c2 = rnd_chunk(len - pos);
 			int r = EVP_MD_CTX_copy_ex(a2, a) &&
 				EVP_MD_CTX_copy_ex(b2, b) &&
@@ -229,12 +232,19 @@ static int t_sha256_oneshot_params(void)
 
 /* ------------------------------------------------------------------ HMAC */
 
+/* The digest of the HMAC tests: SHA256, or SHA384/SHA512 for a while. */
+static struct {
+	const char *name;
+	size_t size, blk;
+} hmac_md = { "SHA256", 32, 64 };
+
 static EVP_MAC_CTX *mac_new(EVP_MAC *mac, const unsigned char *key,
 			    size_t keylen)
 {
 	EVP_MAC_CTX *c = EVP_MAC_CTX_new(mac);
 	OSSL_PARAM p[] = {
-		OSSL_PARAM_utf8_string(OSSL_MAC_PARAM_DIGEST, "SHA256", 0),
+		OSSL_PARAM_utf8_string(OSSL_MAC_PARAM_DIGEST,
+				       (char *)hmac_md.name, 0),
 		OSSL_PARAM_END
 	};
 
@@ -247,13 +257,13 @@ static EVP_MAC_CTX *mac_new(EVP_MAC *mac, const unsigned char *key,
 
 static int mac_final_cmp(EVP_MAC_CTX *a, EVP_MAC_CTX *b, const char *what)
 {
-	unsigned char ma[32], mb[32];
-	size_t la = 0, lb = 0;
+	unsigned char ma[64], mb[64];
+	size_t la = 0, lb = 0, n = hmac_md.size;
 
 	if (!EVP_MAC_final(a, ma, &la, sizeof(ma)) ||
 	    !EVP_MAC_final(b, mb, &lb, sizeof(mb)))
 		return fail("%s: final failed", what);
-	if (la != 32 || lb != 32 || memcmp(ma, mb, 32))
+	if (la != n || lb != n || memcmp(ma, mb, n))
 		return fail("%s: MAC differs", what);
 	return 1;
 }
@@ -286,7 +296,8 @@ static int hmac_stream(size_t keylen, size_t len, int allow_dup)
 			/* As for the digest: the copy goes on first. */
 			EVP_MAC_CTX *a2 = EVP_MAC_CTX_dup(a);
 			EVP_MAC_CTX *b2 = EVP_MAC_CTX_dup(b);
-			int lost = sent_after(pos - start, 64) > DUP_MAX;
+			int lost = sent_after(pos - start, hmac_md.blk,
+					      hmac_md.blk) > DUP_MAX;
 			size_t c2 = rnd_chunk(len - pos);
 			int r = a2 && b2 && EVP_MAC_update(a2, msg + pos, c2) &&
 				EVP_MAC_update(b2, msg + pos, c2) &&
@@ -299,7 +310,7 @@ static int hmac_stream(size_t keylen, size_t len, int allow_dup)
 				goto out;
 			}
 			if (lost) {
-				unsigned char m[32];
+				unsigned char m[64];
 				size_t ml;
 
 				if (EVP_MAC_final(a, m, &ml, sizeof(m))) {
@@ -314,10 +325,14 @@ static int hmac_stream(size_t keylen, size_t len, int allow_dup)
 			}
 		}
 		if (!rnd_below(40)) {
-			/* Re-init with the same key (NULL key). */
-			if (!EVP_MAC_init(a, NULL, 0, NULL) ||
-			    !EVP_MAC_init(b, NULL, 0, NULL)) {
-				fail("HMAC re-init");
+			/* Re-init with the same key (NULL key) or a new one. */
+			unsigned char nk[300];
+			size_t nkl = rnd_below(2) ? rnd_below(sizeof(nk)) : 0;
+
+			rnd_fill(nk, nkl);
+			if (!EVP_MAC_init(a, nkl ? nk : NULL, nkl, NULL) ||
+			    !EVP_MAC_init(b, nkl ? nk : NULL, nkl, NULL)) {
+				fail("HMAC re-init (new key: %zu bytes)", nkl);
 				goto out;
 			}
 			start = pos;
@@ -330,7 +345,8 @@ out:
 	if (!ok)
 		snprintf(failmsg + strlen(failmsg),
 			 sizeof(failmsg) - strlen(failmsg),
-			 " (key %zu, len %zu)", keylen, len);
+			 " (HMAC-%s, key %zu, len %zu)", hmac_md.name, keylen,
+			 len);
 	free(key);
 	free(msg);
 	EVP_MAC_CTX_free(a);
@@ -361,6 +377,162 @@ static int t_hmac_random(void)
 	return 1;
 }
 
+/*
+ * HMAC with SHA-384 or SHA-512 (block 128): the edges around the block
+ * and the key sizes, then random streams with copies and re-inits, all
+ * against the default provider; with digest:0 (run.sh) every stream
+ * reaches the device.
+ */
+static int hmac_other(const char *name, size_t size)
+{
+	static const size_t keys[] = { 0, 1, 48, 64, 127, 128, 129, 200,
+				       4096 };
+	static const size_t sz[] = { 0, 1, 111, 127, 128, 129, 256, 257,
+				     16384 };
+	long long s0 = submitted();
+	int n = quick ? 30 : 100, ok = 1, streams = 0;
+
+	hmac_md.name = name;
+	hmac_md.size = size;
+	hmac_md.blk = 128;
+	for (size_t k = 0; ok && k < sizeof(keys) / sizeof(keys[0]); k++)
+		for (size_t i = 0; ok && i < sizeof(sz) / sizeof(sz[0]); i++) {
+			ok = hmac_stream(keys[k], sz[i], 0);
+			streams++;
+		}
+	for (int i = 0; ok && i < n; i++) {
+		ok = hmac_stream(rnd_below(300), rnd_len(), 1);
+		streams++;
+	}
+	hmac_md.name = "SHA256";
+	hmac_md.size = 32;
+	hmac_md.blk = 64;
+	if (!ok)
+		return 0;
+	printf("# HMAC-%s: %d streams, %lld device requests\n", name,
+	       streams, s0 >= 0 ? submitted() - s0 : -1);
+	if (s0 < 0)
+		return fail("no %s to count device requests",
+			    SYSFS "submitted");
+	if (submitted() - s0 < streams)
+		return fail("HMAC-%s: %lld device requests for %d streams "
+			    "with digest:0", name, submitted() - s0, streams);
+	return 1;
+}
+
+static int t_hmac_sha384(void)
+{
+	return hmac_other("SHA384", 48);
+}
+
+static int t_hmac_sha512(void)
+{
+	return hmac_other("SHA512", 64);
+}
+
+/* RFC 4231's vectors (hmac_vectors.txt), streamed in random chunks. */
+static const char *hmac_vec_file;
+
+static int hmac_vec_run(const char *digest, const unsigned char *key,
+			size_t keylen, const unsigned char *data,
+			size_t datalen, const unsigned char *want,
+			size_t wantlen, int n)
+{
+	OSSL_PARAM p[] = {
+		OSSL_PARAM_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)digest, 0),
+		OSSL_PARAM_END
+	};
+	EVP_MAC_CTX *c = EVP_MAC_CTX_new(mac_aoff), *c2 = NULL;
+	unsigned char out[64], out2[64];
+	size_t pos = 0, l = 0, l2 = 0;
+	int ok = c && EVP_MAC_init(c, key, keylen, p);
+
+	while (ok && pos < datalen) {
+		size_t k = rnd_below(datalen - pos + 1);
+
+		ok = EVP_MAC_update(c, data + pos, k);
+		pos += k;
+	}
+	/* A copy at the end finishes first; the original after it. */
+	ok = ok && (c2 = EVP_MAC_CTX_dup(c)) &&
+	     EVP_MAC_final(c2, out2, &l2, sizeof(out2)) &&
+	     EVP_MAC_final(c, out, &l, sizeof(out));
+	EVP_MAC_CTX_free(c);
+	EVP_MAC_CTX_free(c2);
+	if (!ok)
+		return fail("vector %d (HMAC-%s) failed", n, digest);
+	if (l < wantlen || memcmp(out, want, wantlen) || l2 != l ||
+	    memcmp(out, out2, l))
+		return fail("vector %d (HMAC-%s) differs", n, digest);
+	return 1;
+}
+
+static int t_hmac_vectors(void)
+{
+	static unsigned char key[256], data[256], mac[64];
+	char line[1024], digest[16] = "";
+	size_t keylen = 0, datalen = 0, maclen = 0;
+	long long s0 = submitted();
+	int n = 0, have = 0, ok = 1;
+	FILE *f;
+
+	if (!hmac_vec_file) {
+		skip_reason = "no --hmac-vectors FILE given";
+		return 1;
+	}
+	f = fopen(hmac_vec_file, "r");
+	if (!f)
+		return fail("cannot open %s", hmac_vec_file);
+	while (ok) {
+		char *got = fgets(line, sizeof(line), f), *val;
+		size_t l;
+
+		if (!got || line[0] == '\n') {
+			if (have) {
+				n++;
+				ok = hmac_vec_run(digest, key, keylen, data,
+						  datalen, mac, maclen, n);
+			}
+			have = 0;
+			if (!got)
+				break;
+			continue;
+		}
+		if (line[0] == '#')
+			continue;
+		l = strlen(line);
+		while (l && isspace((unsigned char)line[l - 1]))
+			line[--l] = 0;
+		val = strstr(line, " = ");
+		if (!val)
+			continue;
+		*val = 0;
+		val += 3;
+		have = 1;
+		if (!strcmp(line, "Digest"))
+			snprintf(digest, sizeof(digest), "%s", val);
+		else if (!strcmp(line, "Key"))
+			ok = unhex(val, key, sizeof(key), &keylen);
+		else if (!strcmp(line, "Data"))
+			ok = unhex(val, data, sizeof(data), &datalen);
+		else if (!strcmp(line, "MAC"))
+			ok = unhex(val, mac, sizeof(mac), &maclen);
+		if (!ok)
+			fail("bad line in %s: %s", hmac_vec_file, line);
+	}
+	fclose(f);
+	if (!ok)
+		return 0;
+	printf("# %d HMAC vectors, %lld device requests\n", n,
+	       s0 >= 0 ? submitted() - s0 : -1);
+	if (n < 14)
+		return fail("only %d vectors in %s", n, hmac_vec_file);
+	if (s0 >= 0 && submitted() - s0 < n)
+		return fail("with digest:0 the vectors made %lld device "
+			    "requests for %d vectors", submitted() - s0, n);
+	return 1;
+}
+
 /* EVP_Q_mac and the size parameter. */
 static int t_hmac_oneshot(void)
 {
@@ -377,7 +549,7 @@ static int t_hmac_oneshot(void)
 		       &lb) ||
 	    la != lb || memcmp(ma, mb, la))
 		return fail("EVP_Q_mac differs");
-	/* Other digests: the default provider's HMAC, behind ours. */
+	/* SHA-384: on the device too (hstream.c). */
 	if (!EVP_Q_mac(libctx, "HMAC", "provider=asyncoff", "SHA384", NULL,
 		       key, sizeof(key), msg, sizeof(msg), ma, sizeof(ma),
 		       &la) ||
@@ -386,6 +558,15 @@ static int t_hmac_oneshot(void)
 		       &lb) ||
 	    la != 48 || la != lb || memcmp(ma, mb, la))
 		return fail("HMAC-SHA384 differs");
+	/* Other digests: the default provider's HMAC, behind ours. */
+	if (!EVP_Q_mac(libctx, "HMAC", "provider=asyncoff", "SHA1", NULL,
+		       key, sizeof(key), msg, sizeof(msg), ma, sizeof(ma),
+		       &la) ||
+	    !EVP_Q_mac(libctx, "HMAC", "provider=default", "SHA1", NULL,
+		       key, sizeof(key), msg, sizeof(msg), mb, sizeof(mb),
+		       &lb) ||
+	    la != 20 || la != lb || memcmp(ma, mb, la))
+		return fail("HMAC-SHA1 differs");
 	return 1;
 }
 
@@ -1368,18 +1549,6 @@ out:
 
 /* ---------------------------------------------------------------- faults */
 
-#define SYSFS	"/sys/class/misc/asyncoff0/"
-static int sysfs_write(const char *attr, const char *val)
-{
-	FILE *f = fopen(attr, "w");
-	int ok;
-
-	if (!f)
-		return 0;
-	ok = fputs(val, f) >= 0;
-	return fclose(f) == 0 && ok;
-}
-
 /* Injected faults: the operation fails and the error says why. */
 static int t_fault_injected(void)
 {
@@ -1579,6 +1748,11 @@ static const struct test dev_tests[] = {
 	{ "hmac.edge_keys_and_sizes", t_hmac_edges },
 	{ "hmac.random_streams_dup_reinit", t_hmac_random },
 	{ "hmac.oneshot_and_other_digests_via_default", t_hmac_oneshot },
+	{ "hmac.sha384_edges_random_streams_dup_reinit_on_device",
+	  t_hmac_sha384 },
+	{ "hmac.sha512_edges_random_streams_dup_reinit_on_device",
+	  t_hmac_sha512 },
+	{ "hmac.rfc4231_vectors_sha384_sha512", t_hmac_vectors },
 	{ "aes-128-cbc.random", t_cbc128 },
 	{ "aes-192-cbc.random", t_cbc192 },
 	{ "aes-256-cbc.random", t_cbc256 },
@@ -1619,12 +1793,15 @@ int main(int argc, char **argv)
 			quick = 1;
 		} else if (!strcmp(argv[i], "--modules") && i + 1 < argc) {
 			modules = argv[++i];
+		} else if (!strcmp(argv[i], "--hmac-vectors") && i + 1 < argc) {
+			hmac_vec_file = argv[++i];
 		} else if (!strcmp(argv[i], "--no-device")) {
 			tests = nodev_tests;
 			nt = sizeof(nodev_tests) / sizeof(nodev_tests[0]);
 		} else {
 			fprintf(stderr, "usage: %s [--seed N] [--quick] "
-				"[--modules DIR] [--no-device]\n", argv[0]);
+				"[--modules DIR] [--hmac-vectors FILE] "
+				"[--no-device]\n", argv[0]);
 			return 2;
 		}
 	}

@@ -3,11 +3,14 @@
  * What the provider's C tests share: one TAP line per test with the
  * file's prefix (PTEST_PREFIX, defined before this header), the failure
  * message and the skip reason of the test being reported, a seeded
- * xorshift64* generator, and a look for a reason on OpenSSL's error queue.
+ * xorshift64* generator, a look for a reason on OpenSSL's error queue,
+ * the device's sysfs (the "submitted" counter, fault injection) and a hex
+ * parser for the vector files.
  */
 #ifndef PTEST_H
 #define PTEST_H
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -89,6 +92,58 @@ static inline int has_reason(const char *what)
 			found = 1;
 	}
 	return found;
+}
+
+#define SYSFS	"/sys/class/misc/asyncoff0/"
+
+/* Write @val to the sysfs attribute @attr (a path); 1 if it took it. */
+static inline int sysfs_write(const char *attr, const char *val)
+{
+	FILE *f = fopen(attr, "w");
+	int ok;
+
+	if (!f)
+		return 0;
+	ok = fputs(val, f) >= 0;
+	return fclose(f) == 0 && ok;
+}
+
+/* A number the device shows in sysfs (@attr: a path), or -1. */
+static inline long long sysfs_number(const char *attr)
+{
+	FILE *f = fopen(attr, "r");
+	long long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%lld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+/* The device's submitted counter, or -1 without the device. */
+static inline long long submitted(void)
+{
+	return sysfs_number(SYSFS "submitted");
+}
+
+/* Hex digits at @s (up to @cap bytes) into @out; 0 if they do not fit. */
+static inline int unhex(const char *s, unsigned char *out, size_t cap,
+			size_t *len)
+{
+	size_t n = 0;
+
+	while (isxdigit((unsigned char)s[0]) && isxdigit((unsigned char)s[1])) {
+		unsigned int b;
+
+		if (n == cap || sscanf(s, "%2x", &b) != 1)
+			return 0;
+		out[n++] = (unsigned char)b;
+		s += 2;
+	}
+	*len = n;
+	return 1;
 }
 
 #endif /* PTEST_H */

@@ -19,7 +19,7 @@ args=
 [ -n "${PROV_SEED:-}" ] && args="--seed $PROV_SEED"
 [ "${PROV_QUICK:-}" = 1 ] && args="$args --quick"
 # shellcheck disable=SC2086 # word splitting wanted
-"$out/prov_test" $args || status=1
+"$out/prov_test" --hmac-vectors "$here/hmac_vectors.txt" $args || status=1
 
 "$here/tools.sh" "$mod" || status=1
 

@@ -220,7 +220,7 @@ if command -v python3 >/dev/null; then
 		ECDHE-ECDSA-AES128-SHA256 ""
 	tls_run "TLS 1.2 ECDHE-ECDSA-AES128-SHA256, MAC-then-encrypt (-no_etm), s_server -async on the device" \
 		ECDHE-ECDSA-AES128-SHA256 -no_etm
-	tls_run "TLS 1.2 ECDHE-ECDSA-AES256-SHA384 (HMAC-SHA384 stays in the default provider)" \
+	tls_run "TLS 1.2 ECDHE-ECDSA-AES256-SHA384 (record HMAC-SHA384 on the device too)" \
 		ECDHE-ECDSA-AES256-SHA384 ""
 else
 	skip "TLS ETM" "no python3"; skip "TLS no ETM" "no python3"
