@@ -31,9 +31,8 @@
 #include <openssl/provider.h>
 
 #define PTEST_PREFIX "aead"
+#include "aoff/sysfs.h"
 #include "ptest.h"
-
-#define SYS_SUBMITTED	"/sys/class/misc/asyncoff0/submitted"
 
 static OSSL_LIB_CTX *libctx;
 static int quick, policy_device;
@@ -48,15 +47,7 @@ static EVP_CIPHER *ci_aoff[NNAMES], *ci_def[NNAMES];
 /* The device's submitted counter, or -1 without the device. */
 static long long submitted(void)
 {
-	FILE *f = fopen(SYS_SUBMITTED, "r");
-	long long v = -1;
-
-	if (f) {
-		if (fscanf(f, "%lld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
+	return aoff_attr_get("asyncoff0", "submitted");
 }
 
 static int kind_of(const char *name)

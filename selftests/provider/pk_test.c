@@ -31,6 +31,7 @@
 #include <openssl/x509.h>
 
 #define PTEST_PREFIX "provider-pk"
+#include "aoff/sysfs.h"
 #include "ptest.h"
 
 #define AOFF	"provider=asyncoff"
@@ -644,18 +645,10 @@ static int t_nodev(void)
 
 /* ---------------------------------------------------------- reset */
 
+/* 1 when @attr of asyncoff0 took @v. */
 static int sysfs_write(const char *attr, const char *v)
 {
-	char path[128];
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof(path), "/sys/class/misc/asyncoff0/%s", attr);
-	f = fopen(path, "w");
-	if (!f)
-		return 0;
-	ok = fputs(v, f) >= 0;
-	return (fclose(f) == 0) && ok;
+	return !aoff_attr_write("asyncoff0", attr, v);
 }
 
 struct reset_res {

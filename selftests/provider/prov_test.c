@@ -32,6 +32,7 @@
 #include <openssl/x509.h>
 
 #define PTEST_PREFIX "provider"
+#include "aoff/sysfs.h"
 #include "ptest.h"
 
 #define MiB		(1024 * 1024)
@@ -1369,15 +1370,10 @@ out:
 /* ---------------------------------------------------------------- faults */
 
 #define SYSFS	"/sys/class/misc/asyncoff0/"
+/* 1 when @attr of asyncoff0 took @val. */
 static int sysfs_write(const char *attr, const char *val)
 {
-	FILE *f = fopen(attr, "w");
-	int ok;
-
-	if (!f)
-		return 0;
-	ok = fputs(val, f) >= 0;
-	return fclose(f) == 0 && ok;
+	return !aoff_attr_write("asyncoff0", attr, val);
 }
 
 /* Injected faults: the operation fails and the error says why. */
@@ -1392,7 +1388,7 @@ static int t_fault_injected(void)
 					  "provider=asyncoff");
 	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
 
-	if (!sysfs_write(SYSFS "fail_every", "1")) {
+	if (!sysfs_write("fail_every", "1")) {
 		skip_reason = "cannot write " SYSFS "fail_every";
 		return 1;
 	}
@@ -1416,14 +1412,14 @@ static int t_fault_injected(void)
 		goto out;
 	}
 	ERR_clear_error();
-	sysfs_write(SYSFS "fail_every", "0");
+	sysfs_write("fail_every", "0");
 	if (!EVP_Digest(buf, sizeof(buf), out, &l, md_aoff, NULL)) {
 		fail("digest fails after fail_every=0");
 		goto out;
 	}
 	ok = 1;
 out:
-	sysfs_write(SYSFS "fail_every", "0");
+	sysfs_write("fail_every", "0");
 	EVP_CIPHER_CTX_free(c);
 	EVP_CIPHER_free(ci);
 	return ok;
@@ -1447,7 +1443,7 @@ static int t_fault_reset_between(void)
 	    !EVP_DigestUpdate(m, msg, 10000) || !h || !hd ||
 	    !EVP_MAC_update(h, msg, 10000))
 		return fail("stream start");
-	if (!sysfs_write(SYSFS "reset", "1")) {
+	if (!sysfs_write("reset", "1")) {
 		skip_reason = "cannot write " SYSFS "reset";
 		return 1;
 	}

@@ -16,32 +16,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aoff/sysfs.h"
+#include "sysfs_attrs.h"
+
 #define PREFIX	"asyncoff"
 
-static const char *const params[] = {
-	"engines", "latency_ns", "ns_per_kib", "coalesce_frames",
-	"coalesce_usecs", "sq_poll_usecs", "pk_latency_ns", "pk_busy_ns",
-};
-static const char *const faults[] = { "fail_every", "fail_ppm", "stall_ms" };
-static const char *const stats[] = {
-	"submitted", "completed", "errors", "interrupts", "coalesced",
-	"in_flight", "queue_full", "bytes", "resets", "contexts",
-	"sq_polled", "sq_poll_passes", "sq_wakeups", "sq_poll_calls",
-	"sq_poll_ns",
-};
-/* The same counts per operation class: symmetric, public-key. */
-static const char *const class_stats[] = {
-	"sym_submitted", "sym_completed", "sym_errors",
-	"pk_submitted", "pk_completed", "pk_errors",
-};
+/* The attribute groups, from the driver's own list. */
+#define NAME(_name)		#_name,
+#define NAME_(_name, ...)	#_name,
+static const char *const params[] = { AOFF_SYSFS_PARAMS(NAME_, NAME) };
+static const char *const faults[] = { AOFF_SYSFS_FAULTS(NAME_, NAME) };
+static const char *const stats[] = { AOFF_SYSFS_STATS(NAME_, NAME) };
+static const char *const class_stats[] = { AOFF_SYSFS_CLASS_STATS(NAME_) };
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
-
-static const char *sysfs_root(void)
-{
-	const char *r = getenv("AOFF_SYSFS");
-
-	return r ? r : "/sys/class/misc";
-}
 
 static void usage(FILE *f)
 {
@@ -83,44 +70,8 @@ static int dev_exists(const char *dev)
 {
 	char path[512];
 
-	snprintf(path, sizeof(path), "%s/%s/submitted", sysfs_root(), dev);
+	aoff_attr_path(path, sizeof(path), dev, "submitted");
 	return access(path, F_OK) == 0;
-}
-
-static int read_attr(const char *dev, const char *attr, char *buf, size_t len)
-{
-	char path[512];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s/%s", sysfs_root(), dev, attr);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		n--;
-	buf[n] = 0;
-	return 0;
-}
-
-static int write_attr(const char *dev, const char *attr, const char *val)
-{
-	char path[512];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s/%s", sysfs_root(), dev, attr);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return (int)n;
 }
 
 static int cmp_dev(const void *a, const void *b)
@@ -136,7 +87,7 @@ static int list_devs(char names[][32], int max)
 	char *ptr[64];
 	char tmp[64][32];
 	struct dirent *de;
-	DIR *d = opendir(sysfs_root());
+	DIR *d = opendir(aoff_attr_root());
 	int n = 0, i;
 
 	if (!d)
@@ -169,7 +120,7 @@ static void show_group(const char *dev, const char *title,
 	else
 		printf("  %-11s", title);
 	for (i = 0; i < n; i++) {
-		if (read_attr(dev, attrs[i], val, sizeof(val)))
+		if (aoff_attr_read(dev, attrs[i], val, sizeof(val)))
 			snprintf(val, sizeof(val), json ? "null" : "?");
 		if (json)
 			printf("%s\"%s\":%s", i ? "," : "", attrs[i], val);
@@ -186,7 +137,7 @@ static void show_group(const char *dev, const char *title,
 static void no_module(void)
 {
 	fprintf(stderr, "asyncoffctl: no asyncoff device in %s: is the module "
-		"loaded? (modprobe asyncoff)\n", sysfs_root());
+		"loaded? (modprobe asyncoff)\n", aoff_attr_root());
 }
 
 static int no_device(const char *dev)
@@ -311,7 +262,7 @@ static int set_pairs(const char *dev, int argc, char **argv,
 		return no_device(dev);
 	for (i = 0; i < argc; i++) {
 		const char *v = strchr(argv[i], '=') + 1;
-		int ret = write_attr(dev, attr[i], v);
+		int ret = aoff_attr_write(dev, attr[i], v);
 
 		if (ret) {
 			fprintf(stderr, "asyncoffctl: %s: %s=%s refused: %s%s\n", dev,
@@ -378,7 +329,7 @@ int main(int argc, char **argv)
 	}
 	if (!dev_exists(dev))
 		return no_device(dev);
-	ret = write_attr(dev, "reset", "1");
+	ret = aoff_attr_write(dev, "reset", "1");
 	if (ret) {
 		fprintf(stderr, "asyncoffctl: %s: reset failed: %s\n", dev,
 			strerror(-ret));
