@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aoff/json.h"
 #include "aoff/sysfs.h"
 #include "sysfs_attrs.h"
 
@@ -110,28 +111,62 @@ static int list_devs(char names[][32], int max)
 }
 
 static void show_group(const char *dev, const char *title,
-		       const char *const *attrs, size_t n, int json, int last)
+		       const char *const *attrs, size_t n)
 {
 	char val[64];
 	size_t i;
 
-	if (json)
-		printf("\"%s\":{", title);
-	else
-		printf("  %-11s", title);
+	printf("  %-11s", title);
 	for (i = 0; i < n; i++) {
 		if (aoff_attr_read(dev, attrs[i], val, sizeof(val)))
-			snprintf(val, sizeof(val), json ? "null" : "?");
-		if (json)
-			printf("%s\"%s\":%s", i ? "," : "", attrs[i], val);
-		else
-			printf("%s%s %s", i ? (i % 5 ? ", " : ",\n             ") : " ",
-			       attrs[i], val);
+			snprintf(val, sizeof(val), "?");
+		printf("%s%s %s", i ? (i % 5 ? ", " : ",\n             ") : " ",
+		       attrs[i], val);
 	}
-	if (json)
-		printf("}%s", last ? "" : ",");
-	else
-		printf("\n");
+	printf("\n");
+}
+
+/* A group as a JSON object; an unreadable or non-numeric value is null. */
+static void json_group(struct aoff_json *j, const char *dev, const char *title,
+		       const char *const *attrs, size_t n)
+{
+	char val[64], *end;
+	long long v;
+	size_t i;
+
+	aoff_json_begin_object(j, title);
+	for (i = 0; i < n; i++) {
+		if (aoff_attr_read(dev, attrs[i], val, sizeof(val))) {
+			aoff_json_null(j, attrs[i]);
+			continue;
+		}
+		v = strtoll(val, &end, 10);
+		if (end == val || *end)
+			aoff_json_null(j, attrs[i]);
+		else
+			aoff_json_int(j, attrs[i], v);
+	}
+	aoff_json_end_object(j);
+}
+
+static void show_device(const char *dev)
+{
+	printf("%s\n", dev);
+	show_group(dev, "parameters", params, N(params));
+	show_group(dev, "faults", faults, N(faults));
+	show_group(dev, "statistics", stats, N(stats));
+	show_group(dev, "classes", class_stats, N(class_stats));
+}
+
+static void json_device(struct aoff_json *j, const char *dev)
+{
+	aoff_json_begin_object(j, NULL);
+	aoff_json_string(j, "name", dev);
+	json_group(j, dev, "parameters", params, N(params));
+	json_group(j, dev, "faults", faults, N(faults));
+	json_group(j, dev, "statistics", stats, N(stats));
+	json_group(j, dev, "classes", class_stats, N(class_stats));
+	aoff_json_end_object(j);
 }
 
 static void no_module(void)
@@ -154,6 +189,7 @@ static int no_device(const char *dev)
 static int cmd_status(int argc, char **argv)
 {
 	char names[64][32];
+	struct aoff_json j;
 	int json = 0, n = 0, i;
 	const char *want = NULL;
 
@@ -182,23 +218,19 @@ static int cmd_status(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (json)
-		printf("{\"devices\":[");
-	for (i = 0; i < n; i++) {
-		if (json)
-			printf("%s{\"name\":\"%s\",", i ? "," : "", names[i]);
-		else
-			printf("%s\n", names[i]);
-		show_group(names[i], "parameters", params, N(params), json, 0);
-		show_group(names[i], "faults", faults, N(faults), json, 0);
-		show_group(names[i], "statistics", stats, N(stats), json, 0);
-		show_group(names[i], "classes", class_stats, N(class_stats),
-			   json, 1);
-		if (json)
-			printf("}");
+	if (!json) {
+		for (i = 0; i < n; i++)
+			show_device(names[i]);
+		return 0;
 	}
-	if (json)
-		printf("]}\n");
+	aoff_json_init(&j, stdout, 0);
+	aoff_json_begin_object(&j, NULL);
+	aoff_json_begin_array(&j, "devices");
+	for (i = 0; i < n; i++)
+		json_device(&j, names[i]);
+	aoff_json_end_array(&j);
+	aoff_json_end_object(&j);
+	printf("\n");
 	return 0;
 }
 
