@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <asyncoff/asyncoff.h>
+#include "aoff/json.h"
 #include "bench.h"
 #include "hist.h"
 
@@ -472,33 +473,45 @@ static int sqpoll_state(void)
 	return ring_sqpoll >= 0 ? ring_sqpoll : bench_sqpoll_state();
 }
 
-/* The other CPU per op as JSON: a number, or null when unknown. */
+/* The other CPU per op for the table (print_row shows "-" when unknown). */
 static const char *other_cpu(const struct result *r)
 {
 	static char buf[32];
 
-	if (!r->other_cpu_known)
-		return "null";
 	snprintf(buf, sizeof(buf), "%.1f", per_op(r->other_cpu_ns, r->ops));
 	return buf;
 }
 
-static void print_json(const struct opts *o, const struct result *r)
+static void print_json(struct aoff_json *j, const struct opts *o,
+		       const struct result *r)
 {
-	printf("{\"mode\":\"%s\",\"async\":\"%s\",\"op\":\"%s\","
-	       "\"jobs\":%u,\"contexts\":%u,"
-	       "\"size\":%zu,\"seconds\":%.3f,\"ops\":%llu,"
-	       "\"ops_per_sec\":%.1f,\"lat_p50_ns\":%llu,\"lat_p99_ns\":%llu,"
-	       "\"cpu_ns_per_op\":%.1f,\"other_cpu_ns_per_op\":%s,"
-	       "\"syscalls_per_op\":%.4f,\"sqpoll\":%s}",
-	       o->mode, bench_device_mode(o) ? "none" : bench_async_impl,
-	       o->op, r->jobs, r->contexts, r->size, r->secs,
-	       (unsigned long long)r->ops, (double)r->ops / r->secs,
-	       (unsigned long long)r->p50, (unsigned long long)r->p99,
-	       per_op(r->cpu_ns, r->ops), other_cpu(r),
-	       per_op(r->syscalls, r->ops),
-	       sqpoll_state() < 0 ? "null" :
-	       sqpoll_state() ? "true" : "false");
+	int sq = sqpoll_state();
+
+	aoff_json_begin_object(j, NULL);
+	aoff_json_string(j, "mode", o->mode);
+	aoff_json_string(j, "async",
+			 bench_device_mode(o) ? "none" : bench_async_impl);
+	aoff_json_string(j, "op", o->op);
+	aoff_json_uint(j, "jobs", r->jobs);
+	aoff_json_uint(j, "contexts", r->contexts);
+	aoff_json_uint(j, "size", r->size);
+	aoff_json_double(j, "seconds", r->secs, 3);
+	aoff_json_uint(j, "ops", r->ops);
+	aoff_json_double(j, "ops_per_sec", (double)r->ops / r->secs, 1);
+	aoff_json_uint(j, "lat_p50_ns", r->p50);
+	aoff_json_uint(j, "lat_p99_ns", r->p99);
+	aoff_json_double(j, "cpu_ns_per_op", per_op(r->cpu_ns, r->ops), 1);
+	if (r->other_cpu_known)
+		aoff_json_double(j, "other_cpu_ns_per_op",
+				 per_op(r->other_cpu_ns, r->ops), 1);
+	else
+		aoff_json_null(j, "other_cpu_ns_per_op");
+	aoff_json_double(j, "syscalls_per_op", per_op(r->syscalls, r->ops), 4);
+	if (sq < 0)
+		aoff_json_null(j, "sqpoll");
+	else
+		aoff_json_bool(j, "sqpoll", sq);
+	aoff_json_end_object(j);
 }
 
 static void print_row(const struct result *r)
@@ -555,6 +568,7 @@ int main(int argc, char **argv)
 	double px[16], py[16];
 	unsigned int n = 1, i, np = 0;
 	int ring, uring;
+	struct aoff_json j;
 	struct opts o;
 	struct result r;
 
@@ -575,8 +589,9 @@ int main(int argc, char **argv)
 		n = ring || uring ? 5 : sizeof(sweep) / sizeof(sweep[0]);
 	if (o.sweep && !strcmp(o.mode, "sync"))
 		n = 1;
+	aoff_json_init(&j, stdout, 0);
 	if (o.json && o.sweep)
-		printf("[");
+		aoff_json_begin_array(&j, NULL);
 	else if (!o.json)
 		printf("asyncoff-bench: mode %s%s%s, op %s, %zu bytes, %s%s%s%s\n"
 		       "%6s %8s %8s %12s %10s %10s %10s %10s %10s %6s\n",
@@ -611,15 +626,15 @@ int main(int argc, char **argv)
 			px[np] = jobs;
 			py[np++] = (double)r.ops / r.secs;
 		}
-		if (o.json) {
-			printf("%s", i && o.sweep ? "," : "");
-			print_json(&o, &r);
-		} else {
+		if (o.json)
+			print_json(&j, &o, &r);
+		else
 			print_row(&r);
-		}
 		fflush(stdout);
 	}
+	if (o.json && o.sweep)
+		aoff_json_end_array(&j);
 	if (o.json)
-		printf("%s\n", o.sweep ? "]" : "");
+		printf("\n");
 	return o.plot ? plot_sweep(&o, px, py, np) : 0;
 }
