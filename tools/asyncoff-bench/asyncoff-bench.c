@@ -121,7 +121,9 @@ static int parse_sizes(const char *arg, struct opts *o)
 	return o->nr_sizes ? 0 : -1;
 }
 
-static int parse(int argc, char **argv, struct opts *o)
+/* The command line into @o (defaults first); --mode's argument in @mode. */
+static int parse_options(int argc, char **argv, struct opts *o,
+			 const char **mode)
 {
 	static const struct option lo[] = {
 		{ "device", required_argument, NULL, 'd' },
@@ -157,13 +159,13 @@ static int parse(int argc, char **argv, struct opts *o)
 			    .sq_poll_usecs = -1,
 			    .sqpoll = -1, .jobs = 64, .contexts = 1, .rounds = 1,
 			    .seconds = 2.0 };
-	const char *mode = NULL;
+	*mode = NULL;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		errno = 0;
 		end = (char *)"";
 		switch (c) {
 		case 'd': o->dev = optarg; break;
-		case 'm': mode = optarg; continue;
+		case 'm': *mode = optarg; continue;
 		case 'o': o->op = optarg; break;
 		case 'D': o->dispatch = optarg; continue;
 		case 'L': o->latency_ns = strtoll(optarg, &end, 0); break;
@@ -218,39 +220,45 @@ static int parse(int argc, char **argv, struct opts *o)
 			"(not --sqpoll off)\n");
 		return -1;
 	}
-	if (o->compare) {
-		/*
-		 * Async jobs in fd mode, AES-CBC: the afalg engine only
-		 * registers fds (it never calls a wait ctx's callback).
-		 */
-		if (mode && strcmp(mode, "fd")) {
-			fprintf(stderr, "asyncoff-bench: --compare runs its "
-				"jobs in fd mode\n");
-			return -1;
-		}
-		o->mode = "fd";
-		o->op = o->op ? o->op : "aes-128-cbc";
-		if (strcmp(o->op, "aes-128-cbc") && strcmp(o->op, "aes-256-cbc")) {
-			fprintf(stderr, "asyncoff-bench: --compare runs "
-				"aes-128-cbc or aes-256-cbc (what afalg offers)\n");
-			return -1;
-		}
-		if (!o->nr_sizes)
-			parse_sizes("16,64,256,1024,4096,16384", o);
-		for (unsigned int i = 0; i < o->nr_sizes; i++) {
-			if (!o->sizes[i] || o->sizes[i] % 16 ||
-			    o->sizes[i] > (1u << 24)) {
-				fprintf(stderr, "asyncoff-bench: --sizes: "
-					"multiples of 16 up to 16 MiB\n");
-				return -1;
-			}
-			if (o->sizes[i] > o->size)
-				o->size = o->sizes[i];	/* data areas */
-		}
-	} else {
-		o->mode = mode ? mode : "ring";
-		o->op = o->op ? o->op : "nop";
+	return 0;
+}
+
+/*
+ * --compare: async jobs in fd mode, AES-CBC: the afalg engine only
+ * registers fds (it never calls a wait ctx's callback).
+ */
+static int compare_options(struct opts *o, const char *mode)
+{
+	if (mode && strcmp(mode, "fd")) {
+		fprintf(stderr, "asyncoff-bench: --compare runs its "
+			"jobs in fd mode\n");
+		return -1;
 	}
+	o->mode = "fd";
+	o->op = o->op ? o->op : "aes-128-cbc";
+	if (strcmp(o->op, "aes-128-cbc") && strcmp(o->op, "aes-256-cbc")) {
+		fprintf(stderr, "asyncoff-bench: --compare runs "
+			"aes-128-cbc or aes-256-cbc (what afalg offers)\n");
+		return -1;
+	}
+	if (!o->nr_sizes)
+		parse_sizes("16,64,256,1024,4096,16384", o);
+	for (unsigned int i = 0; i < o->nr_sizes; i++) {
+		if (!o->sizes[i] || o->sizes[i] % 16 ||
+		    o->sizes[i] > (1u << 24)) {
+			fprintf(stderr, "asyncoff-bench: --sizes: "
+				"multiples of 16 up to 16 MiB\n");
+			return -1;
+		}
+		if (o->sizes[i] > o->size)
+			o->size = o->sizes[i];	/* data areas */
+	}
+	return 0;
+}
+
+/* The combinations of options that make no sense, refused. */
+static int check_options(struct opts *o)
+{
 	if (o->plot && !o->compare && !o->sweep) {
 		fprintf(stderr, "asyncoff-bench: --plot draws --compare or "
 			"--sweep\n");
@@ -291,6 +299,22 @@ static int parse(int argc, char **argv, struct opts *o)
 		return -1;
 	}
 	return 0;
+}
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	const char *mode;
+
+	if (parse_options(argc, argv, o, &mode))
+		return -1;
+	if (o->compare) {
+		if (compare_options(o, mode))
+			return -1;
+	} else {
+		o->mode = mode ? mode : "ring";
+		o->op = o->op ? o->op : "nop";
+	}
+	return check_options(o);
 }
 
 /* Fill @b's SQ up to its target and ring its doorbell once. */
