@@ -19,7 +19,6 @@
 #include <linux/sysfs.h>
 
 #include "aoff.h"
-#include "sysfs_attrs.h"
 
 static struct aoff_device *aoff_sysfs_dev(struct device *d)
 {
@@ -80,18 +79,38 @@ static ssize_t aoff_param_store(struct device *d, struct device_attribute *attr,
 	return len;
 }
 
-/* One struct aoff_param_attr per F() of sysfs_attrs.h. */
-#define AOFF_PARAM_ATTR(_name, _min, _max)				\
-static struct aoff_param_attr aoff_attr_##_name = {			\
-	.dattr	= __ATTR(_name, 0644, aoff_param_show, aoff_param_store),	\
-	.off	= offsetof(struct aoff_params, _name),			\
-	.size	= sizeof_field(struct aoff_params, _name),		\
-	.min	= (_min),						\
-	.max	= (_max),						\
+/* The parameters and faults of sysfs_attrs.h that are aoff_params fields. */
+enum aoff_param_idx {
+#define AOFF_PARAM(_name, ...)	AOFF_P_##_name,
+#define AOFF_FAULT(_name, ...)	AOFF_P_##_name,
+#include "sysfs_attrs.h"
 };
-#define AOFF_OWN_ATTR(_name)
-AOFF_SYSFS_PARAMS(AOFF_PARAM_ATTR, AOFF_OWN_ATTR)
-AOFF_SYSFS_FAULTS(AOFF_PARAM_ATTR, AOFF_OWN_ATTR)
+
+static struct aoff_param_attr aoff_param_attrs[] = {
+#define AOFF_PARAM(_name, _type, _min, _max)				\
+	[AOFF_P_##_name] = {						\
+		.dattr	= {						\
+			.attr	= { .name = #_name, .mode = 0644 },	\
+			.show	= aoff_param_show,			\
+			.store	= aoff_param_store,			\
+		},							\
+		.off	= offsetof(struct aoff_params, _name),		\
+		.size	= sizeof(_type),				\
+		.min	= (_min),					\
+		.max	= (_max),					\
+	},
+#define AOFF_FAULT AOFF_PARAM
+#include "sysfs_attrs.h"
+};
+
+/* Each type in sysfs_attrs.h is its field's (only the sizes are used). */
+static const char aoff_param_types[] __maybe_unused = {
+#define AOFF_PARAM(_name, _type, ...)					\
+	BUILD_BUG_ON_ZERO(sizeof_field(struct aoff_params, _name) !=	\
+			  sizeof(_type)),
+#define AOFF_FAULT AOFF_PARAM
+#include "sysfs_attrs.h"
+};
 
 static ssize_t engines_show(struct device *d, struct device_attribute *attr,
 			    char *buf)
@@ -164,18 +183,29 @@ static ssize_t aoff_stat_show(struct device *d, struct device_attribute *attr,
 	return sysfs_emit(buf, "%lld\n", (s64)atomic64_read(v));
 }
 
-/* One struct aoff_stat_attr per S() and C() of sysfs_attrs.h. */
-#define AOFF_STAT_ATTR_OFF(_name, _off)					\
-static struct aoff_stat_attr aoff_stat_##_name = {			\
-	.dattr	= __ATTR(_name, 0444, aoff_stat_show, NULL),		\
-	.off	= (_off),						\
+/* The statistics of sysfs_attrs.h that are aoff_stats counters. */
+enum aoff_stat_idx {
+#define AOFF_STAT(_name, ...)		AOFF_S_##_name,
+#define AOFF_CLASS_STAT(_name, ...)	AOFF_S_##_name,
+#include "sysfs_attrs.h"
 };
-#define AOFF_STAT_ATTR(_name, _field)					\
-	AOFF_STAT_ATTR_OFF(_name, offsetof(struct aoff_stats, _field))
-#define AOFF_CLASS_STAT_ATTR(_name, _cl, _field)			\
-	AOFF_STAT_ATTR_OFF(_name, offsetof(struct aoff_stats, _field[_cl]))
-AOFF_SYSFS_STATS(AOFF_STAT_ATTR, AOFF_OWN_ATTR)
-AOFF_SYSFS_CLASS_STATS(AOFF_CLASS_STAT_ATTR)
+
+#define AOFF_STAT_DATTR(_name)						\
+	{ .attr = { .name = #_name, .mode = 0444 }, .show = aoff_stat_show }
+
+static struct aoff_stat_attr aoff_stat_attrs[] = {
+#define AOFF_STAT(_name, _field)					\
+	[AOFF_S_##_name] = {						\
+		.dattr	= AOFF_STAT_DATTR(_name),			\
+		.off	= offsetof(struct aoff_stats, _field),		\
+	},
+#define AOFF_CLASS_STAT(_name, _cl, _field)				\
+	[AOFF_S_##_name] = {						\
+		.dattr	= AOFF_STAT_DATTR(_name),			\
+		.off	= offsetof(struct aoff_stats, _field[_cl]),	\
+	},
+#include "sysfs_attrs.h"
+};
 
 static ssize_t in_flight_show(struct device *d, struct device_attribute *attr,
 			      char *buf)
@@ -197,17 +227,17 @@ static ssize_t contexts_show(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(contexts);
 
-/* Every attribute of sysfs_attrs.h, from the same lists. */
-#define AOFF_PARAM_PTR(_name, _min, _max)	&aoff_attr_##_name.dattr.attr,
-#define AOFF_OWN_PTR(_name)			&dev_attr_##_name.attr,
-#define AOFF_STAT_PTR(_name, _field)		&aoff_stat_##_name.dattr.attr,
-#define AOFF_CLASS_STAT_PTR(_name, _cl, _field)	&aoff_stat_##_name.dattr.attr,
+/* Every attribute of sysfs_attrs.h, in its order. */
 static struct attribute *aoff_dev_attrs[] = {
-	AOFF_SYSFS_PARAMS(AOFF_PARAM_PTR, AOFF_OWN_PTR)
-	AOFF_SYSFS_FAULTS(AOFF_PARAM_PTR, AOFF_OWN_PTR)
-	AOFF_SYSFS_ACTIONS(AOFF_OWN_PTR)
-	AOFF_SYSFS_STATS(AOFF_STAT_PTR, AOFF_OWN_PTR)
-	AOFF_SYSFS_CLASS_STATS(AOFF_CLASS_STAT_PTR)
+#define AOFF_PARAM(_name, ...)	(&aoff_param_attrs[AOFF_P_##_name].dattr.attr),
+#define AOFF_FAULT AOFF_PARAM
+#define AOFF_PARAM_OWN(_name)	(&dev_attr_##_name.attr),
+#define AOFF_FAULT_OWN AOFF_PARAM_OWN
+#define AOFF_ACTION AOFF_PARAM_OWN
+#define AOFF_STAT_OWN AOFF_PARAM_OWN
+#define AOFF_STAT(_name, ...)	(&aoff_stat_attrs[AOFF_S_##_name].dattr.attr),
+#define AOFF_CLASS_STAT AOFF_STAT
+#include "sysfs_attrs.h"
 	NULL,
 };
 

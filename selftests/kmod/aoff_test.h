@@ -22,7 +22,6 @@
 #include <linux/asyncoff.h>
 
 #include "aoff/sysfs.h"
-#include "sysfs_attrs.h"
 
 static inline const char *aoff_dev_path(void)
 {
@@ -363,15 +362,15 @@ static inline long long aoff_sysfs_get(const char *attr)
 }
 
 /*
- * The model's parameters (every F() of kmod/sysfs_attrs.h: stall_ms is
- * ended apart), saved and restored around tests that change them.
+ * The model's parameters and the faults that are parameters (stall_ms is
+ * ended apart), from kmod/sysfs_attrs.h, saved and restored around tests
+ * that change them.
  */
-#define AOFF_PARAM_NAME(_name, ...)	#_name,
-#define AOFF_OWN_NAME(_name)
 static const char *const aoff_params[] = {
-	"engines",
-	AOFF_SYSFS_PARAMS(AOFF_PARAM_NAME, AOFF_OWN_NAME)
-	AOFF_SYSFS_FAULTS(AOFF_PARAM_NAME, AOFF_OWN_NAME)
+#define AOFF_PARAM(name, ...)	#name,
+#define AOFF_PARAM_OWN(name)	#name,
+#define AOFF_FAULT(name, ...)	#name,
+#include "sysfs_attrs.h"
 };
 #define AOFF_NPARAMS	(sizeof(aoff_params) / sizeof(aoff_params[0]))
 

@@ -18,17 +18,29 @@
 
 #include "aoff/json.h"
 #include "aoff/sysfs.h"
-#include "sysfs_attrs.h"
 
 #define PREFIX	"asyncoff"
 
 /* The attribute groups, from the driver's own list. */
-#define NAME(_name)		#_name,
-#define NAME_(_name, ...)	#_name,
-static const char *const params[] = { AOFF_SYSFS_PARAMS(NAME_, NAME) };
-static const char *const faults[] = { AOFF_SYSFS_FAULTS(NAME_, NAME) };
-static const char *const stats[] = { AOFF_SYSFS_STATS(NAME_, NAME) };
-static const char *const class_stats[] = { AOFF_SYSFS_CLASS_STATS(NAME_) };
+static const char *const params[] = {
+#define AOFF_PARAM(name, ...)		#name,
+#define AOFF_PARAM_OWN(name)		#name,
+#include "sysfs_attrs.h"
+};
+static const char *const faults[] = {
+#define AOFF_FAULT(name, ...)		#name,
+#define AOFF_FAULT_OWN(name)		#name,
+#include "sysfs_attrs.h"
+};
+static const char *const stats[] = {
+#define AOFF_STAT(name, ...)		#name,
+#define AOFF_STAT_OWN(name)		#name,
+#include "sysfs_attrs.h"
+};
+static const char *const class_stats[] = {
+#define AOFF_CLASS_STAT(name, ...)	#name,
+#include "sysfs_attrs.h"
+};
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
 
 static void usage(FILE *f)
