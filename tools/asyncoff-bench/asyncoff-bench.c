@@ -368,27 +368,17 @@ static int reap(struct bench_ctx *b, uint64_t *stamp, struct hist *h,
 
 static int ring_sqpoll = -1;
 
-static int run_ring(const struct opts *o, unsigned int jobs, struct result *r)
+/*
+ * Open @o->contexts contexts sharing @jobs requests, each watched by @ep
+ * (when >= 0), with free stamp slots numbered across all of them.
+ */
+static int ring_open(const struct opts *o, unsigned int jobs,
+		     struct bench_ctx *bc, int ep)
 {
 	struct aoff_ctx_opts co = { .sz = sizeof(co) };
-	struct bench_ctx *bc = calloc(o->contexts, sizeof(*bc));
-	uint64_t *stamp = calloc(jobs, sizeof(*stamp));
-	struct hist *h = calloc(1, sizeof(*h));
-	struct epoll_event ev, evs[64];
-	struct cpu_mark c0;
-	uint64_t t0, end, epolls = 0, ops = 0;
+	struct epoll_event ev;
 	unsigned int i, base;
-	int ep = -1, ret = -ENOMEM;
 
-	if (!bc || !stamp || !h)
-		goto out;
-	if (o->contexts > 1) {
-		ep = epoll_create1(EPOLL_CLOEXEC);
-		if (ep < 0) {
-			ret = -errno;
-			goto out;
-		}
-	}
 	for (i = 0, base = 0; i < o->contexts; i++) {
 		bc[i].target = jobs / o->contexts + (i < jobs % o->contexts);
 		co.sq_entries = bc[i].target;
@@ -396,99 +386,139 @@ static int run_ring(const struct opts *o, unsigned int jobs, struct result *r)
 		if (o->sqpoll == 1)
 			co.flags = AOFF_CTX_F_SQPOLL;
 		bc[i].ctx = aoff_ctx_open(o->dev, &co);
-		if (!bc[i].ctx) {
-			ret = -errno;
-			goto out;
-		}
+		if (!bc[i].ctx)
+			return -errno;
 		bc[i].in_off = aoff_data_alloc(bc[i].ctx, o->size);
 		ring_sqpoll = aoff_ctx_sqpoll(bc[i].ctx);
 		if (ep >= 0) {
 			ev.events = EPOLLIN;
 			ev.data.u32 = i;
 			if (epoll_ctl(ep, EPOLL_CTL_ADD, aoff_ctx_fd(bc[i].ctx),
-				      &ev)) {
-				ret = -errno;
-				goto out;
-			}
+				      &ev))
+				return -errno;
 		}
 		bc[i].free_slots = calloc(bc[i].target, sizeof(unsigned int));
 		if (!bc[i].free_slots)
-			goto out;
+			return -ENOMEM;
 		for (unsigned int k = 0; k < bc[i].target; k++)
 			bc[i].free_slots[bc[i].nr_free++] = base + k;
 		base += bc[i].target;
 	}
+	return 0;
+}
 
-	t0 = now_ns();
-	cpu_mark_now(&c0);
-	end = t0 + (uint64_t)(o->seconds * 1e9);
-	progress_start(o);
+/* What a ring run keeps between its loop and its result. */
+struct ring_run {
+	struct bench_ctx *bc;
+	uint64_t *stamp;
+	struct hist *h;
+	int ep;
+	uint64_t ops, epolls;
+};
+
+/* Keep every context's SQ full until @end; sleep when nothing is ready. */
+static int ring_loop(const struct opts *o, unsigned int jobs,
+		     struct ring_run *rr, uint64_t t0, uint64_t end)
+{
+	struct epoll_event evs[64];
+	unsigned int i;
+	int ret;
+
 	for (i = 0; i < o->contexts; i++) {
-		ret = refill(&bc[i], stamp, o->size);
+		ret = refill(&rr->bc[i], rr->stamp, o->size);
 		if (ret)
-			goto out;
+			return ret;
 	}
 	for (;;) {
 		uint64_t t = now_ns();
 		int got = 0, n;
 
 		if (t >= end)
-			break;
+			return 0;
 		progress("  ring jobs %-4u %8.0f ops/s ...", jobs,
-			 (double)ops / ((double)(t - t0) / 1e9));
+			 (double)rr->ops / ((double)(t - t0) / 1e9));
 		for (i = 0; i < o->contexts; i++) {
-			n = reap(&bc[i], stamp, h, &ops);
-			if (n < 0) {
-				ret = n;
-				goto out;
-			}
+			n = reap(&rr->bc[i], rr->stamp, rr->h, &rr->ops);
+			if (n < 0)
+				return n;
 			if (n) {
 				got = 1;
-				ret = refill(&bc[i], stamp, o->size);
+				ret = refill(&rr->bc[i], rr->stamp, o->size);
 				if (ret)
-					goto out;
+					return ret;
 			}
 		}
 		if (got)
 			continue;
 		/* Nothing ready anywhere: one sleep for all contexts. */
-		if (ep < 0) {
+		if (rr->ep < 0) {
 			struct aoff_cqe *cqe;
 
-			ret = aoff_wait_cqe(bc[0].ctx, &cqe, 100000000);
+			ret = aoff_wait_cqe(rr->bc[0].ctx, &cqe, 100000000);
 			if (ret && ret != -ETIME && ret != -EINTR)
-				goto out;
+				return ret;
 		} else {
-			epolls++;
-			if (epoll_wait(ep, evs, 64, 100) < 0 && errno != EINTR) {
-				ret = -errno;
-				goto out;
-			}
+			rr->epolls++;
+			if (epoll_wait(rr->ep, evs, 64, 100) < 0 &&
+			    errno != EINTR)
+				return -errno;
 		}
 	}
+}
+
+static int run_ring(const struct opts *o, unsigned int jobs, struct result *r)
+{
+	struct ring_run rr = {
+		.bc = calloc(o->contexts, sizeof(*rr.bc)),
+		.stamp = calloc(jobs, sizeof(*rr.stamp)),
+		.h = calloc(1, sizeof(*rr.h)),
+		.ep = -1,
+	};
+	struct cpu_mark c0;
+	uint64_t t0;
+	unsigned int i;
+	int ret = -ENOMEM;
+
+	if (!rr.bc || !rr.stamp || !rr.h)
+		goto out;
+	if (o->contexts > 1) {
+		rr.ep = epoll_create1(EPOLL_CLOEXEC);
+		if (rr.ep < 0) {
+			ret = -errno;
+			goto out;
+		}
+	}
+	ret = ring_open(o, jobs, rr.bc, rr.ep);
+	if (ret)
+		goto out;
+	t0 = now_ns();
+	cpu_mark_now(&c0);
+	progress_start(o);
+	ret = ring_loop(o, jobs, &rr, t0, t0 + (uint64_t)(o->seconds * 1e9));
+	if (ret)
+		goto out;
 	r->secs = (double)(now_ns() - t0) / 1e9;
 	cpu_mark_since(&c0, r);
-	r->ops = ops;
+	r->ops = rr.ops;
 	r->jobs = jobs;
 	r->contexts = o->contexts;
 	r->size = o->size;
-	r->syscalls = epolls;
+	r->syscalls = rr.epolls;
 	for (i = 0; i < o->contexts; i++)
-		r->syscalls += aoff_ctx_syscalls(bc[i].ctx);
-	r->p50 = hist_quantile(h, 0.50);
-	r->p99 = hist_quantile(h, 0.99);
+		r->syscalls += aoff_ctx_syscalls(rr.bc[i].ctx);
+	r->p50 = hist_quantile(rr.h, 0.50);
+	r->p99 = hist_quantile(rr.h, 0.99);
 	progress_end();
-	ret = 0;
 out:
-	for (i = 0; bc && i < o->contexts; i++) {
-		aoff_ctx_close(bc[i].ctx);
-		free(bc[i].free_slots);
+	for (i = 0; rr.bc && i < o->contexts; i++) {
+		aoff_ctx_close(rr.bc[i].ctx);
+		free(rr.bc[i].free_slots);
 	}
-	if (ep >= 0)
-		close(ep);
-	free(bc);
-	free(stamp);
-	free(h);
+	if (rr.ep >= 0)
+		close(rr.ep);
+	free(rr.bc);
+	free(rr.stamp);
+	free(rr.h);
 	return ret;
 }
 
