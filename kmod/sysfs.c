@@ -5,6 +5,9 @@
  * trigger and the statistics (read-only).  Documented in
  * Documentation/driver/sysfs-asyncoff.
  *
+ * The attributes are listed once, in sysfs_attrs.h (shared with asyncoffctl
+ * and the selftests); this file gives them their show and store.
+ *
  * Every write is parsed whole (one decimal number, an optional newline)
  * and range-checked before anything changes: a bad write fails with
  * EINVAL and leaves the device as it was.
@@ -76,74 +79,37 @@ static ssize_t aoff_param_store(struct device *d, struct device_attribute *attr,
 	return len;
 }
 
-static struct aoff_param_attr aoff_attr_latency_ns = {
-	.dattr	= __ATTR(latency_ns, 0644, aoff_param_show, aoff_param_store),
-	.off	= offsetof(struct aoff_params, latency_ns),
-	.size	= sizeof_field(struct aoff_params, latency_ns),
-	.max	= 10 * NSEC_PER_SEC,
+/* The parameters and faults of sysfs_attrs.h that are aoff_params fields. */
+enum aoff_param_idx {
+#define AOFF_PARAM(_name, ...)	AOFF_P_##_name,
+#define AOFF_FAULT(_name, ...)	AOFF_P_##_name,
+#include "sysfs_attrs.h"
 };
 
-static struct aoff_param_attr aoff_attr_ns_per_kib = {
-	.dattr	= __ATTR(ns_per_kib, 0644, aoff_param_show, aoff_param_store),
-	.off	= offsetof(struct aoff_params, ns_per_kib),
-	.size	= sizeof_field(struct aoff_params, ns_per_kib),
-	.max	= 100 * NSEC_PER_MSEC,
+static struct aoff_param_attr aoff_param_attrs[] = {
+#define AOFF_PARAM(_name, _type, _min, _max)				\
+	[AOFF_P_##_name] = {						\
+		.dattr	= {						\
+			.attr	= { .name = #_name, .mode = 0644 },	\
+			.show	= aoff_param_show,			\
+			.store	= aoff_param_store,			\
+		},							\
+		.off	= offsetof(struct aoff_params, _name),		\
+		.size	= sizeof(_type),				\
+		.min	= (_min),					\
+		.max	= (_max),					\
+	},
+#define AOFF_FAULT AOFF_PARAM
+#include "sysfs_attrs.h"
 };
 
-/* The public-key class (AOFF_CLASS_PK; engine.c). */
-static struct aoff_param_attr aoff_attr_pk_latency_ns = {
-	.dattr	= __ATTR(pk_latency_ns, 0644, aoff_param_show,
-			 aoff_param_store),
-	.off	= offsetof(struct aoff_params, pk_latency_ns),
-	.size	= sizeof_field(struct aoff_params, pk_latency_ns),
-	.max	= 10 * NSEC_PER_SEC,
-};
-
-static struct aoff_param_attr aoff_attr_pk_busy_ns = {
-	.dattr	= __ATTR(pk_busy_ns, 0644, aoff_param_show, aoff_param_store),
-	.off	= offsetof(struct aoff_params, pk_busy_ns),
-	.size	= sizeof_field(struct aoff_params, pk_busy_ns),
-	.max	= NSEC_PER_SEC,
-};
-
-static struct aoff_param_attr aoff_attr_coalesce_frames = {
-	.dattr	= __ATTR(coalesce_frames, 0644, aoff_param_show,
-			 aoff_param_store),
-	.off	= offsetof(struct aoff_params, coalesce_frames),
-	.size	= sizeof_field(struct aoff_params, coalesce_frames),
-	.min	= 1,
-	.max	= 65536,
-};
-
-static struct aoff_param_attr aoff_attr_coalesce_usecs = {
-	.dattr	= __ATTR(coalesce_usecs, 0644, aoff_param_show,
-			 aoff_param_store),
-	.off	= offsetof(struct aoff_params, coalesce_usecs),
-	.size	= sizeof_field(struct aoff_params, coalesce_usecs),
-	.max	= USEC_PER_SEC,
-};
-
-static struct aoff_param_attr aoff_attr_fail_every = {
-	.dattr	= __ATTR(fail_every, 0644, aoff_param_show, aoff_param_store),
-	.off	= offsetof(struct aoff_params, fail_every),
-	.size	= sizeof_field(struct aoff_params, fail_every),
-	.max	= 1000000000,
-};
-
-static struct aoff_param_attr aoff_attr_fail_ppm = {
-	.dattr	= __ATTR(fail_ppm, 0644, aoff_param_show, aoff_param_store),
-	.off	= offsetof(struct aoff_params, fail_ppm),
-	.size	= sizeof_field(struct aoff_params, fail_ppm),
-	.max	= 1000000,
-};
-
-static struct aoff_param_attr aoff_attr_sq_poll_usecs = {
-	.dattr	= __ATTR(sq_poll_usecs, 0644, aoff_param_show,
-			 aoff_param_store),
-	.off	= offsetof(struct aoff_params, sq_poll_usecs),
-	.size	= sizeof_field(struct aoff_params, sq_poll_usecs),
-	.min	= AOFF_SQ_POLL_USECS_MIN,
-	.max	= AOFF_SQ_POLL_USECS_MAX,
+/* Each type in sysfs_attrs.h is its field's (only the sizes are used). */
+static const char aoff_param_types[] __maybe_unused = {
+#define AOFF_PARAM(_name, _type, ...)					\
+	BUILD_BUG_ON_ZERO(sizeof_field(struct aoff_params, _name) !=	\
+			  sizeof(_type)),
+#define AOFF_FAULT AOFF_PARAM
+#include "sysfs_attrs.h"
 };
 
 static ssize_t engines_show(struct device *d, struct device_attribute *attr,
@@ -217,35 +183,28 @@ static ssize_t aoff_stat_show(struct device *d, struct device_attribute *attr,
 	return sysfs_emit(buf, "%lld\n", (s64)atomic64_read(v));
 }
 
-#define AOFF_STAT_INIT(_attr_name, _off)				\
-	{ .dattr = __ATTR(_attr_name, 0444, aoff_stat_show, NULL),	\
-	  .off = (_off) }
+/* The statistics of sysfs_attrs.h that are aoff_stats counters. */
+enum aoff_stat_idx {
+#define AOFF_STAT(_name, ...)		AOFF_S_##_name,
+#define AOFF_CLASS_STAT(_name, ...)	AOFF_S_##_name,
+#include "sysfs_attrs.h"
+};
+
+#define AOFF_STAT_DATTR(_name)						\
+	{ .attr = { .name = #_name, .mode = 0444 }, .show = aoff_stat_show }
 
 static struct aoff_stat_attr aoff_stat_attrs[] = {
-	AOFF_STAT_INIT(submitted, offsetof(struct aoff_stats, submitted)),
-	AOFF_STAT_INIT(completed, offsetof(struct aoff_stats, completed)),
-	AOFF_STAT_INIT(errors, offsetof(struct aoff_stats, errors)),
-	AOFF_STAT_INIT(interrupts, offsetof(struct aoff_stats, interrupts)),
-	AOFF_STAT_INIT(coalesced, offsetof(struct aoff_stats, coalesced)),
-	AOFF_STAT_INIT(queue_full, offsetof(struct aoff_stats, queue_full)),
-	AOFF_STAT_INIT(bytes, offsetof(struct aoff_stats, bytes)),
-	AOFF_STAT_INIT(resets, offsetof(struct aoff_stats, resets)),
-	AOFF_STAT_INIT(sq_polled, offsetof(struct aoff_stats, sq_polled)),
-	AOFF_STAT_INIT(sq_poll_passes,
-		       offsetof(struct aoff_stats, sq_poll_passes)),
-	AOFF_STAT_INIT(sq_wakeups, offsetof(struct aoff_stats, sq_wakeups)),
-	AOFF_STAT_INIT(sq_poll_calls,
-		       offsetof(struct aoff_stats, sq_poll_calls)),
-	AOFF_STAT_INIT(sq_poll_ns, offsetof(struct aoff_stats, sq_poll_ns)),
-#define AOFF_CLASS_STAT(_cl, _name, _field)				\
-	AOFF_STAT_INIT(_name, offsetof(struct aoff_stats, _field[_cl]))
-	AOFF_CLASS_STAT(AOFF_CLASS_SYM, sym_submitted, class_submitted),
-	AOFF_CLASS_STAT(AOFF_CLASS_SYM, sym_completed, class_completed),
-	AOFF_CLASS_STAT(AOFF_CLASS_SYM, sym_errors, class_errors),
-	AOFF_CLASS_STAT(AOFF_CLASS_PK, pk_submitted, class_submitted),
-	AOFF_CLASS_STAT(AOFF_CLASS_PK, pk_completed, class_completed),
-	AOFF_CLASS_STAT(AOFF_CLASS_PK, pk_errors, class_errors),
-#undef AOFF_CLASS_STAT
+#define AOFF_STAT(_name, _field)					\
+	[AOFF_S_##_name] = {						\
+		.dattr	= AOFF_STAT_DATTR(_name),			\
+		.off	= offsetof(struct aoff_stats, _field),		\
+	},
+#define AOFF_CLASS_STAT(_name, _cl, _field)				\
+	[AOFF_S_##_name] = {						\
+		.dattr	= AOFF_STAT_DATTR(_name),			\
+		.off	= offsetof(struct aoff_stats, _field[_cl]),	\
+	},
+#include "sysfs_attrs.h"
 };
 
 static ssize_t in_flight_show(struct device *d, struct device_attribute *attr,
@@ -268,45 +227,19 @@ static ssize_t contexts_show(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(contexts);
 
+/* Every attribute of sysfs_attrs.h, in its order. */
 static struct attribute *aoff_dev_attrs[] = {
-	&dev_attr_engines.attr,
-	&aoff_attr_latency_ns.dattr.attr,
-	&aoff_attr_ns_per_kib.dattr.attr,
-	&aoff_attr_pk_latency_ns.dattr.attr,
-	&aoff_attr_pk_busy_ns.dattr.attr,
-	&aoff_attr_coalesce_frames.dattr.attr,
-	&aoff_attr_coalesce_usecs.dattr.attr,
-	&aoff_attr_fail_every.dattr.attr,
-	&aoff_attr_fail_ppm.dattr.attr,
-	&aoff_attr_sq_poll_usecs.dattr.attr,
-	&dev_attr_stall_ms.attr,
-	&dev_attr_reset.attr,
-	&aoff_stat_attrs[0].dattr.attr,
-	&aoff_stat_attrs[1].dattr.attr,
-	&aoff_stat_attrs[2].dattr.attr,
-	&aoff_stat_attrs[3].dattr.attr,
-	&aoff_stat_attrs[4].dattr.attr,
-	&aoff_stat_attrs[5].dattr.attr,
-	&aoff_stat_attrs[6].dattr.attr,
-	&aoff_stat_attrs[7].dattr.attr,
-	&aoff_stat_attrs[8].dattr.attr,
-	&aoff_stat_attrs[9].dattr.attr,
-	&aoff_stat_attrs[10].dattr.attr,
-	&aoff_stat_attrs[11].dattr.attr,
-	&aoff_stat_attrs[12].dattr.attr,
-	&aoff_stat_attrs[13].dattr.attr,
-	&aoff_stat_attrs[14].dattr.attr,
-	&aoff_stat_attrs[15].dattr.attr,
-	&aoff_stat_attrs[16].dattr.attr,
-	&aoff_stat_attrs[17].dattr.attr,
-	&aoff_stat_attrs[18].dattr.attr,
-	&dev_attr_in_flight.attr,
-	&dev_attr_contexts.attr,
+#define AOFF_PARAM(_name, ...)	(&aoff_param_attrs[AOFF_P_##_name].dattr.attr),
+#define AOFF_FAULT AOFF_PARAM
+#define AOFF_PARAM_OWN(_name)	(&dev_attr_##_name.attr),
+#define AOFF_FAULT_OWN AOFF_PARAM_OWN
+#define AOFF_ACTION AOFF_PARAM_OWN
+#define AOFF_STAT_OWN AOFF_PARAM_OWN
+#define AOFF_STAT(_name, ...)	(&aoff_stat_attrs[AOFF_S_##_name].dattr.attr),
+#define AOFF_CLASS_STAT AOFF_STAT
+#include "sysfs_attrs.h"
 	NULL,
 };
-
-/* Every statistic above is listed in aoff_dev_attrs. */
-static_assert(ARRAY_SIZE(aoff_stat_attrs) == 19);
 
 static const struct attribute_group aoff_dev_group = {
 	.attrs = aoff_dev_attrs,

@@ -19,6 +19,8 @@
 #include <openssl/async.h>
 #include <asyncoff/bridge.h>
 
+#include "aoff/sysfs.h"
+
 #ifdef ASYNCOFF_ASYNC_RUNTIME
 #define IMPL "runtime"
 #else
@@ -115,35 +117,12 @@ static inline uint64_t now_ms(void)
 /* A device statistic from sysfs; -1 when the attribute does not exist. */
 static inline long long sysfs_stat(const char *name)
 {
-	char path[256], buf[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), SYSFS_DEV "/%s", name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	return strtoll(buf, NULL, 0);
+	return aoff_attr_get(SYSFS_DEV, name);
 }
 
 static inline int sysfs_write(const char *name, const char *val)
 {
-	char path[256];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), SYSFS_DEV "/%s", name);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
+	return aoff_attr_write(SYSFS_DEV, name, val);
 }
 
 /* The single fd of a wait ctx, as openssl speed insists; -1 otherwise. */

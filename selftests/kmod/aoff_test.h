@@ -21,6 +21,8 @@
 
 #include <linux/asyncoff.h>
 
+#include "aoff/sysfs.h"
+
 static inline const char *aoff_dev_path(void)
 {
 	const char *p = getenv("AOFF_DEV");
@@ -339,64 +341,36 @@ static inline size_t aoff_unhex(uint8_t *out, const char *s)
 	return n;
 }
 
-/* /sys/class/misc/<device>/<attr> of the device under test. */
-static inline void aoff_sysfs_path(char *buf, size_t len, const char *attr)
-{
-	const char *dev = strrchr(aoff_dev_path(), '/');
-
-	snprintf(buf, len, "/sys/class/misc/%s/%s", dev ? dev + 1 : aoff_dev_path(),
-		 attr);
-}
-
-/* Writes @val to an attribute: 0 or -errno. */
+/*
+ * The device under test's attributes, through tools/include/aoff/sysfs.h.
+ * Writes @val to an attribute: 0 or -errno.
+ */
 static inline int aoff_sysfs_write(const char *attr, const char *val)
 {
-	char path[256];
-	ssize_t n;
-	int fd;
-
-	aoff_sysfs_path(path, sizeof(path), attr);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return (int)n;
+	return aoff_attr_write(aoff_dev_path(), attr, val);
 }
 
 static inline int aoff_sysfs_set(const char *attr, unsigned long long v)
 {
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%llu", v);
-	return aoff_sysfs_write(attr, buf);
+	return aoff_attr_set(aoff_dev_path(), attr, (long long)v);
 }
 
 /* Reads a numeric attribute; -1 on error. */
 static inline long long aoff_sysfs_get(const char *attr)
 {
-	char path[256], buf[64];
-	ssize_t n;
-	int fd;
-
-	aoff_sysfs_path(path, sizeof(path), attr);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	return strtoll(buf, NULL, 10);
+	return aoff_attr_get(aoff_dev_path(), attr);
 }
 
-/* The model's parameters, saved and restored around tests that change them. */
+/*
+ * The model's parameters and the faults that are parameters (stall_ms is
+ * ended apart), from kmod/sysfs_attrs.h, saved and restored around tests
+ * that change them.
+ */
 static const char *const aoff_params[] = {
-	"engines", "latency_ns", "ns_per_kib", "coalesce_frames",
-	"coalesce_usecs", "fail_every", "fail_ppm", "sq_poll_usecs",
-	"pk_latency_ns", "pk_busy_ns",
+#define AOFF_PARAM(name, ...)	#name,
+#define AOFF_PARAM_OWN(name)	#name,
+#define AOFF_FAULT(name, ...)	#name,
+#include "sysfs_attrs.h"
 };
 #define AOFF_NPARAMS	(sizeof(aoff_params) / sizeof(aoff_params[0]))
 

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "aoff/sysfs.h"
 #include "kselftest_harness.h"
 #include <asyncoff/asyncoff.h>
 
@@ -273,22 +274,6 @@ TEST(submit_and_wait_works)
 	aoff_ctx_close(ctx);
 }
 
-static int sysfs_write(const char *name, const char *val)
-{
-	char path[128];
-	FILE *f;
-	int ret;
-
-	snprintf(path, sizeof(path), "/sys/class/misc/asyncoff0/%s", name);
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	ret = fputs(val, f) < 0 ? -EIO : 0;
-	if (fclose(f))
-		ret = -errno;
-	return ret;
-}
-
 /*
  * A reset breaks the context while the device watches it: the status
  * word then carries NEED_WAKEUP (and BROKEN), so the next submission
@@ -310,7 +295,7 @@ TEST(broken_context_rings_and_fails)
 	ASSERT_EQ(0, aoff_wait_cqe(ctx, &cqe, 5000000000LL));
 	aoff_cqe_seen(ctx, cqe);
 	/* Watching now (200 ms idle): a submission would need no doorbell. */
-	ASSERT_EQ(0, sysfs_write("reset", "1"));
+	ASSERT_EQ(0, aoff_attr_write("asyncoff0", "reset", "1"));
 	EXPECT_TRUE(aoff_ctx_broken(ctx));
 	sys = aoff_ctx_syscalls(ctx);
 	aoff_prep_nop(aoff_get_sqe(ctx), 2);

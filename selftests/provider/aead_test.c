@@ -862,7 +862,7 @@ static void *on_pause_thread(void *arg)
 {
 	struct timespec ts = { 0, 10 * 1000 * 1000 };
 
-	for (int i = 0; i < 1000 && sysfs_number(SYSFS "in_flight") < 1; i++)
+	for (int i = 0; i < 1000 && sysfs_number("in_flight") < 1; i++)
 		nanosleep(&ts, NULL);
 	((void (*)(void))arg)();
 	return NULL;
@@ -918,13 +918,13 @@ static int fmsg_failed(const struct fmsg *f, const char *what,
 
 static void do_reset(void)
 {
-	sysfs_write(SYSFS "reset", "1");
+	sysfs_write("reset", "1");
 }
 
 static void do_stall_reset(void)
 {
-	sysfs_write(SYSFS "reset", "1");
-	sysfs_write(SYSFS "stall_ms", "0");
+	sysfs_write("reset", "1");
+	sysfs_write("stall_ms", "0");
 }
 
 /*
@@ -960,7 +960,7 @@ static int fault_one(int k, int in_job)
 	f->len = sizeof(pt);
 
 	/* Injected -EIO on every request. */
-	sysfs_write(SYSFS "fail_every", "1");
+	sysfs_write("fail_every", "1");
 	f->enc = 1;
 	f->in = pt;
 	if (!fmsg_go(f, in_job, NULL) ||
@@ -973,16 +973,16 @@ static int fault_one(int k, int in_job)
 	if (!fmsg_go(f, in_job, NULL) ||
 	    !fmsg_failed(f, "decrypt, fail_every=1", "request failed"))
 		goto out;
-	sysfs_write(SYSFS "fail_every", "0");
+	sysfs_write("fail_every", "0");
 
 	/* A reset while the request waits on a stalled engine. */
-	sysfs_write(SYSFS "stall_ms", "10000");
+	sysfs_write("stall_ms", "10000");
 	f->enc = 1;
 	f->in = pt;
 	if (!fmsg_go(f, in_job, do_stall_reset) ||
 	    !fmsg_failed(f, "encrypt, reset in flight", "reset"))
 		goto out;
-	sysfs_write(SYSFS "stall_ms", "0");
+	sysfs_write("stall_ms", "0");
 
 	/* After a reset: the next messages, on a new context, are right. */
 	do_reset();
@@ -1011,8 +1011,8 @@ static int fault_one(int k, int in_job)
 	}
 	ok = 1;
 out:
-	sysfs_write(SYSFS "fail_every", "0");
-	sysfs_write(SYSFS "stall_ms", "0");
+	sysfs_write("fail_every", "0");
+	sysfs_write("stall_ms", "0");
 	free(f);
 	return ok;
 }
@@ -1026,8 +1026,8 @@ static int t_faults(void)
 			      "where every message reaches the device";
 		return 1;
 	}
-	if (!sysfs_write(SYSFS "fail_every", "0")) {
-		skip_reason = "cannot write " SYSFS "fail_every";
+	if (!sysfs_write("fail_every", "0")) {
+		skip_reason = "cannot write " "fail_every";
 		return 1;
 	}
 	for (int i = 0; i < 2; i++)

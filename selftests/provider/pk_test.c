@@ -274,18 +274,10 @@ static int t_rsa_crypt(void)
 	return 1;
 }
 
-/* The device's count of public-key requests (sysfs pk_submitted). */
-static long pk_submitted(void)
+/* The device's count of public-key requests, or -1. */
+static long long pk_submitted(void)
 {
-	FILE *f = fopen("/sys/class/misc/asyncoff0/pk_submitted", "r");
-	long v = -1;
-
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
+	return sysfs_number("pk_submitted");
 }
 
 static EVP_PKEY *pem_key(const char *pem)
@@ -320,7 +312,7 @@ static int t_rsa_sizes(void)
 	for (int i = 0; i < 2 && ok; i++) {
 		EVP_PKEY *pk = pem_key(pems[i]);
 		int bits = pk ? EVP_PKEY_get_bits(pk) : 0;
-		long before = pk_submitted();
+		long long before = pk_submitted();
 
 		if (!pk)
 			return fail("RSA key %d does not parse", i);
@@ -336,9 +328,9 @@ static int t_rsa_sizes(void)
 				  "decrypts", bits);
 		/* 2 signatures + 1 decryption, the verifies on top. */
 		if (ok && pk_submitted() - before < 3)
-			ok = fail("RSA-%d: %ld device requests, want >= 3",
+			ok = fail("RSA-%d: %lld device requests, want >= 3",
 				  bits, pk_submitted() - before);
-		printf("# RSA-%d: %ld device requests\n", bits,
+		printf("# RSA-%d: %lld device requests\n", bits,
 		       pk_submitted() - before);
 		EVP_PKEY_free(pk);
 	}
@@ -749,15 +741,15 @@ static int t_reset(void)
 	EVP_PKEY_CTX *c;
 	int r = 0, ret, ok;
 
-	if (!w || !sysfs_write(SYSFS "stall_ms", "5000"))
+	if (!w || !sysfs_write("stall_ms", "5000"))
 		return fail("cannot stall the device");
 	ret = ASYNC_start_job(&job, w, &r, reset_job, &rp, sizeof(rp));
 	if (ret != ASYNC_PAUSE) {
-		sysfs_write(SYSFS "stall_ms", "0");
+		sysfs_write("stall_ms", "0");
 		ASYNC_WAIT_CTX_free(w);
 		return fail("the signature did not pause (%d)", ret);
 	}
-	if (!sysfs_write(SYSFS "reset", "1"))
+	if (!sysfs_write("reset", "1"))
 		fail("cannot reset the device");
 	for (int i = 0; i < 100 && ret == ASYNC_PAUSE; i++) {
 		struct pollfd pfd = { .events = POLLIN };
@@ -767,7 +759,7 @@ static int t_reset(void)
 			poll(&pfd, 1, 100);
 		ret = ASYNC_start_job(&job, w, &r, reset_job, &rp, sizeof(rp));
 	}
-	sysfs_write(SYSFS "stall_ms", "0");
+	sysfs_write("stall_ms", "0");
 	ASYNC_WAIT_CTX_free(w);
 	if (ret != ASYNC_FINISH)
 		return fail("the job did not finish after the reset (%d)", ret);

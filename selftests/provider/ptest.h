@@ -16,6 +16,8 @@
 #include <string.h>
 #include <openssl/err.h>
 
+#include "aoff/sysfs.h"
+
 #ifndef PTEST_PREFIX
 #error "define PTEST_PREFIX (the TAP names' prefix) before ptest.h"
 #endif
@@ -94,38 +96,25 @@ static inline int has_reason(const char *what)
 	return found;
 }
 
-#define SYSFS	"/sys/class/misc/asyncoff0/"
+/* The device under test, for the sysfs helpers of aoff/sysfs.h. */
+#define PTEST_DEV	"asyncoff0"
 
-/* Write @val to the sysfs attribute @attr (a path); 1 if it took it. */
+/* Write @val to the device's attribute @attr; 1 if it took it. */
 static inline int sysfs_write(const char *attr, const char *val)
 {
-	FILE *f = fopen(attr, "w");
-	int ok;
-
-	if (!f)
-		return 0;
-	ok = fputs(val, f) >= 0;
-	return fclose(f) == 0 && ok;
+	return !aoff_attr_write(PTEST_DEV, attr, val);
 }
 
-/* A number the device shows in sysfs (@attr: a path), or -1. */
+/* A number the device shows in its attribute @attr, or -1. */
 static inline long long sysfs_number(const char *attr)
 {
-	FILE *f = fopen(attr, "r");
-	long long v = -1;
-
-	if (f) {
-		if (fscanf(f, "%lld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
+	return aoff_attr_get(PTEST_DEV, attr);
 }
 
 /* The device's submitted counter, or -1 without the device. */
 static inline long long submitted(void)
 {
-	return sysfs_number(SYSFS "submitted");
+	return sysfs_number("submitted");
 }
 
 /* Hex digits at @s (up to @cap bytes) into @out; 0 if they do not fit. */

@@ -26,6 +26,8 @@
 
 #include <openssl/async.h>
 
+#include "aoff/json.h"
+
 struct impl {
 	const char *name;
 	const char *path;
@@ -222,21 +224,40 @@ static void print_table(struct impl *rt, struct impl *lc, int have_lc,
 	printf("(%ld iterations per run)\n", iters);
 }
 
+static void json_impl(struct aoff_json *j, const char *key,
+		      const struct impl *m)
+{
+	aoff_json_begin_object(j, key);
+	aoff_json_double(j, "roundtrip_ns", m->roundtrip_ns, 2);
+	aoff_json_double(j, "start_finish_ns", m->start_finish_ns, 2);
+	aoff_json_end_object(j);
+}
+
+/* Spaced (", ", ": "): the layout this tool always printed. */
 static void print_json(struct impl *rt, struct impl *lc, int have_lc,
 		       long iters, int repeat)
 {
-	printf("{\"iterations\": %ld, \"repeat\": %d, ", iters, repeat);
-	printf("\"runtime\": {\"roundtrip_ns\": %.2f, \"start_finish_ns\": %.2f}",
-	       rt->roundtrip_ns, rt->start_finish_ns);
-	if (have_lc)
-		printf(", \"libcrypto\": {\"roundtrip_ns\": %.2f, \"start_finish_ns\": %.2f}"
-		       ", \"ratio\": {\"roundtrip\": %.2f, \"start_finish\": %.2f}",
-		       lc->roundtrip_ns, lc->start_finish_ns,
-		       lc->roundtrip_ns / rt->roundtrip_ns,
-		       lc->start_finish_ns / rt->start_finish_ns);
-	else
-		printf(", \"libcrypto\": null, \"ratio\": null");
-	printf("}\n");
+	struct aoff_json j;
+
+	aoff_json_init(&j, stdout, 1);
+	aoff_json_begin_object(&j, NULL);
+	aoff_json_int(&j, "iterations", iters);
+	aoff_json_int(&j, "repeat", repeat);
+	json_impl(&j, "runtime", rt);
+	if (have_lc) {
+		json_impl(&j, "libcrypto", lc);
+		aoff_json_begin_object(&j, "ratio");
+		aoff_json_double(&j, "roundtrip",
+				 lc->roundtrip_ns / rt->roundtrip_ns, 2);
+		aoff_json_double(&j, "start_finish",
+				 lc->start_finish_ns / rt->start_finish_ns, 2);
+		aoff_json_end_object(&j);
+	} else {
+		aoff_json_null(&j, "libcrypto");
+		aoff_json_null(&j, "ratio");
+	}
+	aoff_json_end_object(&j);
+	printf("\n");
 }
 
 static long parse_count(const char *s, const char *opt)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <asyncoff/asyncoff.h>
+#include "aoff/json.h"
 #include "bench.h"
 #include "hist.h"
 
@@ -120,7 +121,9 @@ static int parse_sizes(const char *arg, struct opts *o)
 	return o->nr_sizes ? 0 : -1;
 }
 
-static int parse(int argc, char **argv, struct opts *o)
+/* The command line into @o (defaults first); --mode's argument in @mode. */
+static int parse_options(int argc, char **argv, struct opts *o,
+			 const char **mode)
 {
 	static const struct option lo[] = {
 		{ "device", required_argument, NULL, 'd' },
@@ -156,13 +159,13 @@ static int parse(int argc, char **argv, struct opts *o)
 			    .sq_poll_usecs = -1,
 			    .sqpoll = -1, .jobs = 64, .contexts = 1, .rounds = 1,
 			    .seconds = 2.0 };
-	const char *mode = NULL;
+	*mode = NULL;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		errno = 0;
 		end = (char *)"";
 		switch (c) {
 		case 'd': o->dev = optarg; break;
-		case 'm': mode = optarg; continue;
+		case 'm': *mode = optarg; continue;
 		case 'o': o->op = optarg; break;
 		case 'D': o->dispatch = optarg; continue;
 		case 'L': o->latency_ns = strtoll(optarg, &end, 0); break;
@@ -217,39 +220,45 @@ static int parse(int argc, char **argv, struct opts *o)
 			"(not --sqpoll off)\n");
 		return -1;
 	}
-	if (o->compare) {
-		/*
-		 * Async jobs in fd mode, AES-CBC: the afalg engine only
-		 * registers fds (it never calls a wait ctx's callback).
-		 */
-		if (mode && strcmp(mode, "fd")) {
-			fprintf(stderr, "asyncoff-bench: --compare runs its "
-				"jobs in fd mode\n");
-			return -1;
-		}
-		o->mode = "fd";
-		o->op = o->op ? o->op : "aes-128-cbc";
-		if (strcmp(o->op, "aes-128-cbc") && strcmp(o->op, "aes-256-cbc")) {
-			fprintf(stderr, "asyncoff-bench: --compare runs "
-				"aes-128-cbc or aes-256-cbc (what afalg offers)\n");
-			return -1;
-		}
-		if (!o->nr_sizes)
-			parse_sizes("16,64,256,1024,4096,16384", o);
-		for (unsigned int i = 0; i < o->nr_sizes; i++) {
-			if (!o->sizes[i] || o->sizes[i] % 16 ||
-			    o->sizes[i] > (1u << 24)) {
-				fprintf(stderr, "asyncoff-bench: --sizes: "
-					"multiples of 16 up to 16 MiB\n");
-				return -1;
-			}
-			if (o->sizes[i] > o->size)
-				o->size = o->sizes[i];	/* data areas */
-		}
-	} else {
-		o->mode = mode ? mode : "ring";
-		o->op = o->op ? o->op : "nop";
+	return 0;
+}
+
+/*
+ * --compare: async jobs in fd mode, AES-CBC: the afalg engine only
+ * registers fds (it never calls a wait ctx's callback).
+ */
+static int compare_options(struct opts *o, const char *mode)
+{
+	if (mode && strcmp(mode, "fd")) {
+		fprintf(stderr, "asyncoff-bench: --compare runs its "
+			"jobs in fd mode\n");
+		return -1;
 	}
+	o->mode = "fd";
+	o->op = o->op ? o->op : "aes-128-cbc";
+	if (strcmp(o->op, "aes-128-cbc") && strcmp(o->op, "aes-256-cbc")) {
+		fprintf(stderr, "asyncoff-bench: --compare runs "
+			"aes-128-cbc or aes-256-cbc (what afalg offers)\n");
+		return -1;
+	}
+	if (!o->nr_sizes)
+		parse_sizes("16,64,256,1024,4096,16384", o);
+	for (unsigned int i = 0; i < o->nr_sizes; i++) {
+		if (!o->sizes[i] || o->sizes[i] % 16 ||
+		    o->sizes[i] > (1u << 24)) {
+			fprintf(stderr, "asyncoff-bench: --sizes: "
+				"multiples of 16 up to 16 MiB\n");
+			return -1;
+		}
+		if (o->sizes[i] > o->size)
+			o->size = o->sizes[i];	/* data areas */
+	}
+	return 0;
+}
+
+/* The combinations of options that make no sense, refused. */
+static int check_options(struct opts *o)
+{
 	if (o->plot && !o->compare && !o->sweep) {
 		fprintf(stderr, "asyncoff-bench: --plot draws --compare or "
 			"--sweep\n");
@@ -290,6 +299,22 @@ static int parse(int argc, char **argv, struct opts *o)
 		return -1;
 	}
 	return 0;
+}
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	const char *mode;
+
+	if (parse_options(argc, argv, o, &mode))
+		return -1;
+	if (o->compare) {
+		if (compare_options(o, mode))
+			return -1;
+	} else {
+		o->mode = mode ? mode : "ring";
+		o->op = o->op ? o->op : "nop";
+	}
+	return check_options(o);
 }
 
 /* Fill @b's SQ up to its target and ring its doorbell once. */
@@ -343,27 +368,17 @@ static int reap(struct bench_ctx *b, uint64_t *stamp, struct hist *h,
 
 static int ring_sqpoll = -1;
 
-static int run_ring(const struct opts *o, unsigned int jobs, struct result *r)
+/*
+ * Open @o->contexts contexts sharing @jobs requests, each watched by @ep
+ * (when >= 0), with free stamp slots numbered across all of them.
+ */
+static int ring_open(const struct opts *o, unsigned int jobs,
+		     struct bench_ctx *bc, int ep)
 {
 	struct aoff_ctx_opts co = { .sz = sizeof(co) };
-	struct bench_ctx *bc = calloc(o->contexts, sizeof(*bc));
-	uint64_t *stamp = calloc(jobs, sizeof(*stamp));
-	struct hist *h = calloc(1, sizeof(*h));
-	struct epoll_event ev, evs[64];
-	struct cpu_mark c0;
-	uint64_t t0, end, epolls = 0, ops = 0;
+	struct epoll_event ev;
 	unsigned int i, base;
-	int ep = -1, ret = -ENOMEM;
 
-	if (!bc || !stamp || !h)
-		goto out;
-	if (o->contexts > 1) {
-		ep = epoll_create1(EPOLL_CLOEXEC);
-		if (ep < 0) {
-			ret = -errno;
-			goto out;
-		}
-	}
 	for (i = 0, base = 0; i < o->contexts; i++) {
 		bc[i].target = jobs / o->contexts + (i < jobs % o->contexts);
 		co.sq_entries = bc[i].target;
@@ -371,99 +386,139 @@ static int run_ring(const struct opts *o, unsigned int jobs, struct result *r)
 		if (o->sqpoll == 1)
 			co.flags = AOFF_CTX_F_SQPOLL;
 		bc[i].ctx = aoff_ctx_open(o->dev, &co);
-		if (!bc[i].ctx) {
-			ret = -errno;
-			goto out;
-		}
+		if (!bc[i].ctx)
+			return -errno;
 		bc[i].in_off = aoff_data_alloc(bc[i].ctx, o->size);
 		ring_sqpoll = aoff_ctx_sqpoll(bc[i].ctx);
 		if (ep >= 0) {
 			ev.events = EPOLLIN;
 			ev.data.u32 = i;
 			if (epoll_ctl(ep, EPOLL_CTL_ADD, aoff_ctx_fd(bc[i].ctx),
-				      &ev)) {
-				ret = -errno;
-				goto out;
-			}
+				      &ev))
+				return -errno;
 		}
 		bc[i].free_slots = calloc(bc[i].target, sizeof(unsigned int));
 		if (!bc[i].free_slots)
-			goto out;
+			return -ENOMEM;
 		for (unsigned int k = 0; k < bc[i].target; k++)
 			bc[i].free_slots[bc[i].nr_free++] = base + k;
 		base += bc[i].target;
 	}
+	return 0;
+}
 
-	t0 = now_ns();
-	cpu_mark_now(&c0);
-	end = t0 + (uint64_t)(o->seconds * 1e9);
-	progress_start(o);
+/* What a ring run keeps between its loop and its result. */
+struct ring_run {
+	struct bench_ctx *bc;
+	uint64_t *stamp;
+	struct hist *h;
+	int ep;
+	uint64_t ops, epolls;
+};
+
+/* Keep every context's SQ full until @end; sleep when nothing is ready. */
+static int ring_loop(const struct opts *o, unsigned int jobs,
+		     struct ring_run *rr, uint64_t t0, uint64_t end)
+{
+	struct epoll_event evs[64];
+	unsigned int i;
+	int ret;
+
 	for (i = 0; i < o->contexts; i++) {
-		ret = refill(&bc[i], stamp, o->size);
+		ret = refill(&rr->bc[i], rr->stamp, o->size);
 		if (ret)
-			goto out;
+			return ret;
 	}
 	for (;;) {
 		uint64_t t = now_ns();
 		int got = 0, n;
 
 		if (t >= end)
-			break;
+			return 0;
 		progress("  ring jobs %-4u %8.0f ops/s ...", jobs,
-			 (double)ops / ((double)(t - t0) / 1e9));
+			 (double)rr->ops / ((double)(t - t0) / 1e9));
 		for (i = 0; i < o->contexts; i++) {
-			n = reap(&bc[i], stamp, h, &ops);
-			if (n < 0) {
-				ret = n;
-				goto out;
-			}
+			n = reap(&rr->bc[i], rr->stamp, rr->h, &rr->ops);
+			if (n < 0)
+				return n;
 			if (n) {
 				got = 1;
-				ret = refill(&bc[i], stamp, o->size);
+				ret = refill(&rr->bc[i], rr->stamp, o->size);
 				if (ret)
-					goto out;
+					return ret;
 			}
 		}
 		if (got)
 			continue;
 		/* Nothing ready anywhere: one sleep for all contexts. */
-		if (ep < 0) {
+		if (rr->ep < 0) {
 			struct aoff_cqe *cqe;
 
-			ret = aoff_wait_cqe(bc[0].ctx, &cqe, 100000000);
+			ret = aoff_wait_cqe(rr->bc[0].ctx, &cqe, 100000000);
 			if (ret && ret != -ETIME && ret != -EINTR)
-				goto out;
+				return ret;
 		} else {
-			epolls++;
-			if (epoll_wait(ep, evs, 64, 100) < 0 && errno != EINTR) {
-				ret = -errno;
-				goto out;
-			}
+			rr->epolls++;
+			if (epoll_wait(rr->ep, evs, 64, 100) < 0 &&
+			    errno != EINTR)
+				return -errno;
 		}
 	}
+}
+
+static int run_ring(const struct opts *o, unsigned int jobs, struct result *r)
+{
+	struct ring_run rr = {
+		.bc = calloc(o->contexts, sizeof(*rr.bc)),
+		.stamp = calloc(jobs, sizeof(*rr.stamp)),
+		.h = calloc(1, sizeof(*rr.h)),
+		.ep = -1,
+	};
+	struct cpu_mark c0;
+	uint64_t t0;
+	unsigned int i;
+	int ret = -ENOMEM;
+
+	if (!rr.bc || !rr.stamp || !rr.h)
+		goto out;
+	if (o->contexts > 1) {
+		rr.ep = epoll_create1(EPOLL_CLOEXEC);
+		if (rr.ep < 0) {
+			ret = -errno;
+			goto out;
+		}
+	}
+	ret = ring_open(o, jobs, rr.bc, rr.ep);
+	if (ret)
+		goto out;
+	t0 = now_ns();
+	cpu_mark_now(&c0);
+	progress_start(o);
+	ret = ring_loop(o, jobs, &rr, t0, t0 + (uint64_t)(o->seconds * 1e9));
+	if (ret)
+		goto out;
 	r->secs = (double)(now_ns() - t0) / 1e9;
 	cpu_mark_since(&c0, r);
-	r->ops = ops;
+	r->ops = rr.ops;
 	r->jobs = jobs;
 	r->contexts = o->contexts;
 	r->size = o->size;
-	r->syscalls = epolls;
+	r->syscalls = rr.epolls;
 	for (i = 0; i < o->contexts; i++)
-		r->syscalls += aoff_ctx_syscalls(bc[i].ctx);
-	r->p50 = hist_quantile(h, 0.50);
-	r->p99 = hist_quantile(h, 0.99);
+		r->syscalls += aoff_ctx_syscalls(rr.bc[i].ctx);
+	r->p50 = hist_quantile(rr.h, 0.50);
+	r->p99 = hist_quantile(rr.h, 0.99);
 	progress_end();
-	ret = 0;
 out:
-	for (i = 0; bc && i < o->contexts; i++) {
-		aoff_ctx_close(bc[i].ctx);
-		free(bc[i].free_slots);
+	for (i = 0; rr.bc && i < o->contexts; i++) {
+		aoff_ctx_close(rr.bc[i].ctx);
+		free(rr.bc[i].free_slots);
 	}
-	if (ep >= 0)
-		close(ep);
-	free(bc);
-	free(stamp);
-	free(h);
+	if (rr.ep >= 0)
+		close(rr.ep);
+	free(rr.bc);
+	free(rr.stamp);
+	free(rr.h);
 	return ret;
 }
 
@@ -472,33 +527,45 @@ static int sqpoll_state(void)
 	return ring_sqpoll >= 0 ? ring_sqpoll : bench_sqpoll_state();
 }
 
-/* The other CPU per op as JSON: a number, or null when unknown. */
+/* The other CPU per op for the table (print_row shows "-" when unknown). */
 static const char *other_cpu(const struct result *r)
 {
 	static char buf[32];
 
-	if (!r->other_cpu_known)
-		return "null";
 	snprintf(buf, sizeof(buf), "%.1f", per_op(r->other_cpu_ns, r->ops));
 	return buf;
 }
 
-static void print_json(const struct opts *o, const struct result *r)
+static void print_json(struct aoff_json *j, const struct opts *o,
+		       const struct result *r)
 {
-	printf("{\"mode\":\"%s\",\"async\":\"%s\",\"op\":\"%s\","
-	       "\"jobs\":%u,\"contexts\":%u,"
-	       "\"size\":%zu,\"seconds\":%.3f,\"ops\":%llu,"
-	       "\"ops_per_sec\":%.1f,\"lat_p50_ns\":%llu,\"lat_p99_ns\":%llu,"
-	       "\"cpu_ns_per_op\":%.1f,\"other_cpu_ns_per_op\":%s,"
-	       "\"syscalls_per_op\":%.4f,\"sqpoll\":%s}",
-	       o->mode, bench_device_mode(o) ? "none" : bench_async_impl,
-	       o->op, r->jobs, r->contexts, r->size, r->secs,
-	       (unsigned long long)r->ops, (double)r->ops / r->secs,
-	       (unsigned long long)r->p50, (unsigned long long)r->p99,
-	       per_op(r->cpu_ns, r->ops), other_cpu(r),
-	       per_op(r->syscalls, r->ops),
-	       sqpoll_state() < 0 ? "null" :
-	       sqpoll_state() ? "true" : "false");
+	int sq = sqpoll_state();
+
+	aoff_json_begin_object(j, NULL);
+	aoff_json_string(j, "mode", o->mode);
+	aoff_json_string(j, "async",
+			 bench_device_mode(o) ? "none" : bench_async_impl);
+	aoff_json_string(j, "op", o->op);
+	aoff_json_uint(j, "jobs", r->jobs);
+	aoff_json_uint(j, "contexts", r->contexts);
+	aoff_json_uint(j, "size", r->size);
+	aoff_json_double(j, "seconds", r->secs, 3);
+	aoff_json_uint(j, "ops", r->ops);
+	aoff_json_double(j, "ops_per_sec", (double)r->ops / r->secs, 1);
+	aoff_json_uint(j, "lat_p50_ns", r->p50);
+	aoff_json_uint(j, "lat_p99_ns", r->p99);
+	aoff_json_double(j, "cpu_ns_per_op", per_op(r->cpu_ns, r->ops), 1);
+	if (r->other_cpu_known)
+		aoff_json_double(j, "other_cpu_ns_per_op",
+				 per_op(r->other_cpu_ns, r->ops), 1);
+	else
+		aoff_json_null(j, "other_cpu_ns_per_op");
+	aoff_json_double(j, "syscalls_per_op", per_op(r->syscalls, r->ops), 4);
+	if (sq < 0)
+		aoff_json_null(j, "sqpoll");
+	else
+		aoff_json_bool(j, "sqpoll", sq);
+	aoff_json_end_object(j);
 }
 
 static void print_row(const struct result *r)
@@ -555,6 +622,7 @@ int main(int argc, char **argv)
 	double px[16], py[16];
 	unsigned int n = 1, i, np = 0;
 	int ring, uring;
+	struct aoff_json j;
 	struct opts o;
 	struct result r;
 
@@ -575,8 +643,9 @@ int main(int argc, char **argv)
 		n = ring || uring ? 5 : sizeof(sweep) / sizeof(sweep[0]);
 	if (o.sweep && !strcmp(o.mode, "sync"))
 		n = 1;
+	aoff_json_init(&j, stdout, 0);
 	if (o.json && o.sweep)
-		printf("[");
+		aoff_json_begin_array(&j, NULL);
 	else if (!o.json)
 		printf("asyncoff-bench: mode %s%s%s, op %s, %zu bytes, %s%s%s%s\n"
 		       "%6s %8s %8s %12s %10s %10s %10s %10s %10s %6s\n",
@@ -611,15 +680,15 @@ int main(int argc, char **argv)
 			px[np] = jobs;
 			py[np++] = (double)r.ops / r.secs;
 		}
-		if (o.json) {
-			printf("%s", i && o.sweep ? "," : "");
-			print_json(&o, &r);
-		} else {
+		if (o.json)
+			print_json(&j, &o, &r);
+		else
 			print_row(&r);
-		}
 		fflush(stdout);
 	}
+	if (o.json && o.sweep)
+		aoff_json_end_array(&j);
 	if (o.json)
-		printf("%s\n", o.sweep ? "]" : "");
+		printf("\n");
 	return o.plot ? plot_sweep(&o, px, py, np) : 0;
 }

@@ -519,107 +519,117 @@ int bench_run_one(bench_job_fn fn, const struct bench_call *call)
 	return ret;
 }
 
-int bench_drive(const struct opts *o, unsigned int jobs, bench_job_fn fn,
-		const void *common, void **slots, const char *label,
-		struct result *r)
+/* @jr's slots, each with its wait ctx (and callback, without epoll). */
+static int jobs_setup(struct jrun *jr, unsigned int jobs, const void *common,
+		      void **slots)
 {
-	struct jrun jr = { .o = o, .ep = -1, .fn = fn };
+	unsigned int i;
+
+	jr->n = jobs;
+	jr->s = calloc(jobs, sizeof(*jr->s));
+	if (!jr->s)
+		return -ENOMEM;
+	if (strcmp(jr->o->mode, "callback")) {
+		jr->ep = epoll_create1(EPOLL_CLOEXEC);
+		if (jr->ep < 0)
+			return -errno;
+	}
+	for (i = 0; i < jobs; i++) {
+		jr->s[i].call.common = common;
+		jr->s[i].call.slot = slots ? slots[i] : NULL;
+		jr->s[i].w = ASYNC_WAIT_CTX_new();
+		if (!jr->s[i].w)
+			return -ENOMEM;
+		if (jr->ep < 0)
+			ASYNC_WAIT_CTX_set_callback(jr->s[i].w, on_complete,
+						    &jr->s[i]);
+	}
+	return 0;
+}
+
+/* Warm-up: every job starts; each wait ctx gets its context. */
+static int jobs_warm_up(struct jrun *jr, unsigned int jobs)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < jobs; i++) {
+		ret = jstep(jr, &jr->s[i]);
+		if (ret)
+			return ret;
+	}
+	while (jr->warm < jobs) {
+		ret = jround(jr, 1000);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* The measured --seconds: operations, CPU and system calls into @r. */
+static int jobs_measure(struct jrun *jr, unsigned int jobs, const char *label,
+			struct result *r)
+{
 	struct cpu_mark c0;
 	uint64_t t0, s0, end;
-	unsigned int i;
-	int ret = -ENOMEM;
+	int ret;
 
-	memset(r, 0, sizeof(*r));
-	jr.h = calloc(1, sizeof(*jr.h));
-	if (!jr.h)
-		return -ENOMEM;
-	r->size = o->size;
-	r->contexts = jobs;
-	jr.n = jobs;
-	jr.s = calloc(jobs, sizeof(*jr.s));
-	if (!jr.s)
-		goto out;
-	if (strcmp(o->mode, "callback")) {
-		jr.ep = epoll_create1(EPOLL_CLOEXEC);
-		if (jr.ep < 0) {
-			ret = -errno;
-			goto out;
-		}
-	}
-	for (i = 0; i < jobs; i++) {
-		jr.s[i].call.common = common;
-		jr.s[i].call.slot = slots ? slots[i] : NULL;
-		jr.s[i].w = ASYNC_WAIT_CTX_new();
-		if (!jr.s[i].w)
-			goto out;
-		if (jr.ep < 0)
-			ASYNC_WAIT_CTX_set_callback(jr.s[i].w, on_complete,
-						    &jr.s[i]);
-	}
-	/* Warm-up: every job starts; each wait ctx gets its context. */
-	for (i = 0; i < jobs; i++) {
-		ret = jstep(&jr, &jr.s[i]);
-		if (ret)
-			goto out;
-	}
-	while (jr.warm < jobs) {
-		ret = jround(&jr, 1000);
-		if (ret)
-			goto out;
-	}
-	if (fn == bench_job)
-		note_sqpoll(&jr.s[0]);
-
-	jr.measuring = 1;
-	progress_start(o);
+	jr->measuring = 1;
+	progress_start(jr->o);
 	t0 = now_ns();
 	cpu_mark_now(&c0);
 	s0 = bridge_syscalls();
-	jr.own_syscalls = 0;
-	end = t0 + (uint64_t)(o->seconds * 1e9);
+	jr->own_syscalls = 0;
+	end = t0 + (uint64_t)(jr->o->seconds * 1e9);
 	for (;;) {
 		uint64_t t = now_ns();
 
 		if (t >= end)
 			break;
 		progress("  %s jobs %-5u %8.0f ops/s ...", label, jobs,
-			 (double)jr.ops / ((double)(t - t0) / 1e9));
-		ret = jround(&jr, 100);
+			 (double)jr->ops / ((double)(t - t0) / 1e9));
+		ret = jround(jr, 100);
 		if (ret)
-			goto out;
+			return ret;
 	}
 	r->secs = (double)(now_ns() - t0) / 1e9;
 	cpu_mark_since(&c0, r);
-	r->syscalls = bridge_syscalls() - s0 + jr.own_syscalls;
-	r->ops = jr.ops;
+	r->syscalls = bridge_syscalls() - s0 + jr->own_syscalls;
+	r->ops = jr->ops;
 	r->jobs = jobs;
 	progress_end();
+	return 0;
+}
 
-	/* Let every job finish before its wait ctx goes. */
+/* Let every job finish before its wait ctx goes. */
+static void jobs_drain(struct jrun *jr, unsigned int jobs)
+{
+	unsigned int i;
+
 	while (1) {
 		unsigned int busy = 0;
 
-		jr.measuring = 0;
+		jr->measuring = 0;
 		for (i = 0; i < jobs; i++)
-			busy += !!jr.s[i].job;
+			busy += !!jr->s[i].job;
 		if (!busy)
 			break;
 		/* Finish the paused ones without starting new operations. */
 		for (i = 0; i < jobs; i++) {
-			struct jslot *s = &jr.s[i];
+			struct jslot *s = &jr->s[i];
 			int rr;
 
 			if (!s->job)
 				continue;
-			rr = ASYNC_start_job(&s->job, s->w, &s->ret, fn,
+			rr = ASYNC_start_job(&s->job, s->w, &s->ret, jr->fn,
 					     &s->call, sizeof(s->call));
 			if (rr == ASYNC_FINISH || rr == ASYNC_ERR)
 				s->job = NULL;
 		}
-		if (jr.ep >= 0) {
+		if (jr->ep >= 0) {
 			struct epoll_event ev;
 
-			epoll_wait(jr.ep, &ev, 1, 10);
+			epoll_wait(jr->ep, &ev, 1, 10);
 		} else if (!threaded) {
 			aoff_bridge_dispatch(10);
 			take_woken();
@@ -628,7 +638,33 @@ int bench_drive(const struct opts *o, unsigned int jobs, bench_job_fn fn,
 			take_woken();
 		}
 	}
-	ret = 0;
+}
+
+int bench_drive(const struct opts *o, unsigned int jobs, bench_job_fn fn,
+		const void *common, void **slots, const char *label,
+		struct result *r)
+{
+	struct jrun jr = { .o = o, .ep = -1, .fn = fn };
+	unsigned int i;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	jr.h = calloc(1, sizeof(*jr.h));
+	if (!jr.h)
+		return -ENOMEM;
+	r->size = o->size;
+	r->contexts = jobs;
+	ret = jobs_setup(&jr, jobs, common, slots);
+	if (!ret)
+		ret = jobs_warm_up(&jr, jobs);
+	if (ret)
+		goto out;
+	if (fn == bench_job)
+		note_sqpoll(&jr.s[0]);
+	ret = jobs_measure(&jr, jobs, label, r);
+	if (ret)
+		goto out;
+	jobs_drain(&jr, jobs);
 	r->p50 = hist_quantile(jr.h, 0.50);
 	r->p99 = hist_quantile(jr.h, 0.99);
 out:

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include <openssl/async.h>
+#include "aoff/json.h"
 #include "bench.h"
 #include "hist.h"
 
@@ -248,52 +249,42 @@ static double mbps(const struct result *r)
 	return rate(r) * (double)r->size / 1e6;
 }
 
-static void json_path(const struct row *w, int p)
+static void json_path(struct aoff_json *j, const struct row *w, int p)
 {
 	const struct result *r = &w->r[p];
 
 	if (!w->have[p]) {
-		printf("null");
+		aoff_json_null(j, path_name[p]);
 		return;
 	}
-	printf("{\"ops\":%llu,\"seconds\":%.3f,\"ops_per_sec\":%.1f,"
-	       "\"mb_per_sec\":%.2f,\"lat_p50_ns\":%llu,\"lat_p99_ns\":%llu,"
-	       "\"cpu_ns_per_op\":%.1f", (unsigned long long)r->ops, r->secs,
-	       rate(r), mbps(r), (unsigned long long)r->p50,
-	       (unsigned long long)r->p99,
-	       per_op(r->cpu_ns, r->ops));
-	printf(",\"ops_per_sec_min\":%.1f,\"ops_per_sec_max\":%.1f",
-	       w->lo[p], w->hi[p]);
+	aoff_json_begin_object(j, path_name[p]);
+	aoff_json_uint(j, "ops", r->ops);
+	aoff_json_double(j, "seconds", r->secs, 3);
+	aoff_json_double(j, "ops_per_sec", rate(r), 1);
+	aoff_json_double(j, "mb_per_sec", mbps(r), 2);
+	aoff_json_uint(j, "lat_p50_ns", r->p50);
+	aoff_json_uint(j, "lat_p99_ns", r->p99);
+	aoff_json_double(j, "cpu_ns_per_op", per_op(r->cpu_ns, r->ops), 1);
+	aoff_json_double(j, "ops_per_sec_min", w->lo[p], 1);
+	aoff_json_double(j, "ops_per_sec_max", w->hi[p], 1);
 	if (r->other_cpu_known)
-		printf(",\"other_cpu_ns_per_op\":%.1f",
-		       per_op(r->other_cpu_ns, r->ops));
+		aoff_json_double(j, "other_cpu_ns_per_op",
+				 per_op(r->other_cpu_ns, r->ops), 1);
 	/* Only the bridge counts its system calls. */
 	if (p == P_AOFF)
-		printf(",\"syscalls_per_op\":%.4f",
-		       per_op(r->syscalls, r->ops));
-	printf("}");
+		aoff_json_double(j, "syscalls_per_op",
+				 per_op(r->syscalls, r->ops), 4);
+	aoff_json_end_object(j);
 }
 
-static void json_ratio(const struct row *w, int p)
+static void json_ratio(struct aoff_json *j, const char *key,
+		       const struct row *w, int p)
 {
 	if (w->have[P_AOFF] && w->have[p] && rate(&w->r[p]) > 0)
-		printf("%.3f", rate(&w->r[P_AOFF]) / rate(&w->r[p]));
+		aoff_json_double(j, key, rate(&w->r[P_AOFF]) / rate(&w->r[p]),
+				 3);
 	else
-		printf("null");
-}
-
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
+		aoff_json_null(j, key);
 }
 
 struct env {
@@ -336,50 +327,68 @@ static void read_env(const struct opts *o, struct env *v)
 	v->sq_poll = bench_sysfs_get(o->dev, "sq_poll_usecs");
 }
 
+static void json_model(struct aoff_json *j, const struct env *v)
+{
+	aoff_json_begin_object(j, "model");
+	aoff_json_int(j, "latency_ns", v->latency_ns);
+	aoff_json_int(j, "ns_per_kib", v->ns_per_kib);
+	aoff_json_int(j, "engines", v->engines);
+	aoff_json_int(j, "coalesce_frames", v->frames);
+	aoff_json_int(j, "coalesce_usecs", v->usecs);
+	aoff_json_int(j, "sq_poll_usecs", v->sq_poll);
+	aoff_json_end_object(j);
+}
+
+static void json_row(struct aoff_json *j, const struct row *w)
+{
+	aoff_json_begin_object(j, NULL);
+	aoff_json_uint(j, "size", w->size);
+	aoff_json_bool(j, "verified", w->verified);
+	for (int p = 0; p < NR_PATHS; p++)
+		json_path(j, w, p);
+	json_ratio(j, "asyncoff_vs_afalg", w, P_AFALG);
+	json_ratio(j, "asyncoff_vs_software", w, P_SOFT);
+	aoff_json_end_object(j);
+}
+
 static void print_json(const struct opts *o, const struct env *v,
 		       const char *afalg_why, const struct row *rows,
 		       unsigned int n)
 {
 	int sq = bench_sqpoll_state();
+	struct aoff_json j;
 
-	printf("{\"mode\":\"compare\",\"op\":\"%s\",\"jobs\":%u,"
-	       "\"seconds\":%.3f,\"rounds\":%u,\"async\":\"%s\",\"kernel\":",
-	       o->op, o->jobs, o->seconds, o->rounds, bench_async_impl);
-	json_string(v->kernel);
-	printf(",\"cmdline\":");
-	json_string(v->cmdline);
-	printf(",\"clocksource\":");
-	json_string(v->clocksource);
-	printf(",\"idle_poll\":%s,\"device\":", v->idle_poll ? "true" : "false");
-	json_string(o->dev);
-	printf(",\"sqpoll\":%s,\"model\":{\"latency_ns\":%lld,"
-	       "\"ns_per_kib\":%lld,\"engines\":%lld,\"coalesce_frames\":%lld,"
-	       "\"coalesce_usecs\":%lld,\"sq_poll_usecs\":%lld},"
-	       "\"afalg\":{\"available\":%s,"
-	       "\"reason\":", sq < 0 ? "null" : sq ? "true" : "false",
-	       v->latency_ns, v->ns_per_kib, v->engines, v->frames, v->usecs,
-	       v->sq_poll, afalg_why[0] ? "false" : "true");
-	if (afalg_why[0])
-		json_string(afalg_why);
+	aoff_json_init(&j, stdout, 0);
+	aoff_json_begin_object(&j, NULL);
+	aoff_json_string(&j, "mode", "compare");
+	aoff_json_string(&j, "op", o->op);
+	aoff_json_uint(&j, "jobs", o->jobs);
+	aoff_json_double(&j, "seconds", o->seconds, 3);
+	aoff_json_uint(&j, "rounds", o->rounds);
+	aoff_json_string(&j, "async", bench_async_impl);
+	aoff_json_string(&j, "kernel", v->kernel);
+	aoff_json_string(&j, "cmdline", v->cmdline);
+	aoff_json_string(&j, "clocksource", v->clocksource);
+	aoff_json_bool(&j, "idle_poll", v->idle_poll);
+	aoff_json_string(&j, "device", o->dev);
+	if (sq < 0)
+		aoff_json_null(&j, "sqpoll");
 	else
-		printf("null");
-	printf("},\"results\":[");
-	for (unsigned int i = 0; i < n; i++) {
-		const struct row *w = &rows[i];
-
-		printf("%s{\"size\":%zu,\"verified\":%s", i ? "," : "",
-		       w->size, w->verified ? "true" : "false");
-		for (int p = 0; p < NR_PATHS; p++) {
-			printf(",\"%s\":", path_name[p]);
-			json_path(w, p);
-		}
-		printf(",\"asyncoff_vs_afalg\":");
-		json_ratio(w, P_AFALG);
-		printf(",\"asyncoff_vs_software\":");
-		json_ratio(w, P_SOFT);
-		printf("}");
-	}
-	printf("]}\n");
+		aoff_json_bool(&j, "sqpoll", sq);
+	json_model(&j, v);
+	aoff_json_begin_object(&j, "afalg");
+	aoff_json_bool(&j, "available", !afalg_why[0]);
+	if (afalg_why[0])
+		aoff_json_string(&j, "reason", afalg_why);
+	else
+		aoff_json_null(&j, "reason");
+	aoff_json_end_object(&j);
+	aoff_json_begin_array(&j, "results");
+	for (unsigned int i = 0; i < n; i++)
+		json_row(&j, &rows[i]);
+	aoff_json_end_array(&j);
+	aoff_json_end_object(&j);
+	printf("\n");
 }
 
 static void print_header(const struct opts *o, const struct env *v,

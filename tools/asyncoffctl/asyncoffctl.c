@@ -16,32 +16,32 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aoff/json.h"
+#include "aoff/sysfs.h"
+
 #define PREFIX	"asyncoff"
 
+/* The attribute groups, from the driver's own list. */
 static const char *const params[] = {
-	"engines", "latency_ns", "ns_per_kib", "coalesce_frames",
-	"coalesce_usecs", "sq_poll_usecs", "pk_latency_ns", "pk_busy_ns",
+#define AOFF_PARAM(name, ...)		#name,
+#define AOFF_PARAM_OWN(name)		#name,
+#include "sysfs_attrs.h"
 };
-static const char *const faults[] = { "fail_every", "fail_ppm", "stall_ms" };
+static const char *const faults[] = {
+#define AOFF_FAULT(name, ...)		#name,
+#define AOFF_FAULT_OWN(name)		#name,
+#include "sysfs_attrs.h"
+};
 static const char *const stats[] = {
-	"submitted", "completed", "errors", "interrupts", "coalesced",
-	"in_flight", "queue_full", "bytes", "resets", "contexts",
-	"sq_polled", "sq_poll_passes", "sq_wakeups", "sq_poll_calls",
-	"sq_poll_ns",
+#define AOFF_STAT(name, ...)		#name,
+#define AOFF_STAT_OWN(name)		#name,
+#include "sysfs_attrs.h"
 };
-/* The same counts per operation class: symmetric, public-key. */
 static const char *const class_stats[] = {
-	"sym_submitted", "sym_completed", "sym_errors",
-	"pk_submitted", "pk_completed", "pk_errors",
+#define AOFF_CLASS_STAT(name, ...)	#name,
+#include "sysfs_attrs.h"
 };
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
-
-static const char *sysfs_root(void)
-{
-	const char *r = getenv("AOFF_SYSFS");
-
-	return r ? r : "/sys/class/misc";
-}
 
 static void usage(FILE *f)
 {
@@ -83,44 +83,8 @@ static int dev_exists(const char *dev)
 {
 	char path[512];
 
-	snprintf(path, sizeof(path), "%s/%s/submitted", sysfs_root(), dev);
+	aoff_attr_path(path, sizeof(path), dev, "submitted");
 	return access(path, F_OK) == 0;
-}
-
-static int read_attr(const char *dev, const char *attr, char *buf, size_t len)
-{
-	char path[512];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s/%s", sysfs_root(), dev, attr);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		n--;
-	buf[n] = 0;
-	return 0;
-}
-
-static int write_attr(const char *dev, const char *attr, const char *val)
-{
-	char path[512];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s/%s", sysfs_root(), dev, attr);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return (int)n;
 }
 
 static int cmp_dev(const void *a, const void *b)
@@ -136,7 +100,7 @@ static int list_devs(char names[][32], int max)
 	char *ptr[64];
 	char tmp[64][32];
 	struct dirent *de;
-	DIR *d = opendir(sysfs_root());
+	DIR *d = opendir(aoff_attr_root());
 	int n = 0, i;
 
 	if (!d)
@@ -159,34 +123,68 @@ static int list_devs(char names[][32], int max)
 }
 
 static void show_group(const char *dev, const char *title,
-		       const char *const *attrs, size_t n, int json, int last)
+		       const char *const *attrs, size_t n)
 {
 	char val[64];
 	size_t i;
 
-	if (json)
-		printf("\"%s\":{", title);
-	else
-		printf("  %-11s", title);
+	printf("  %-11s", title);
 	for (i = 0; i < n; i++) {
-		if (read_attr(dev, attrs[i], val, sizeof(val)))
-			snprintf(val, sizeof(val), json ? "null" : "?");
-		if (json)
-			printf("%s\"%s\":%s", i ? "," : "", attrs[i], val);
-		else
-			printf("%s%s %s", i ? (i % 5 ? ", " : ",\n             ") : " ",
-			       attrs[i], val);
+		if (aoff_attr_read(dev, attrs[i], val, sizeof(val)))
+			snprintf(val, sizeof(val), "?");
+		printf("%s%s %s", i ? (i % 5 ? ", " : ",\n             ") : " ",
+		       attrs[i], val);
 	}
-	if (json)
-		printf("}%s", last ? "" : ",");
-	else
-		printf("\n");
+	printf("\n");
+}
+
+/* A group as a JSON object; an unreadable or non-numeric value is null. */
+static void json_group(struct aoff_json *j, const char *dev, const char *title,
+		       const char *const *attrs, size_t n)
+{
+	char val[64], *end;
+	long long v;
+	size_t i;
+
+	aoff_json_begin_object(j, title);
+	for (i = 0; i < n; i++) {
+		if (aoff_attr_read(dev, attrs[i], val, sizeof(val))) {
+			aoff_json_null(j, attrs[i]);
+			continue;
+		}
+		v = strtoll(val, &end, 10);
+		if (end == val || *end)
+			aoff_json_null(j, attrs[i]);
+		else
+			aoff_json_int(j, attrs[i], v);
+	}
+	aoff_json_end_object(j);
+}
+
+static void show_device(const char *dev)
+{
+	printf("%s\n", dev);
+	show_group(dev, "parameters", params, N(params));
+	show_group(dev, "faults", faults, N(faults));
+	show_group(dev, "statistics", stats, N(stats));
+	show_group(dev, "classes", class_stats, N(class_stats));
+}
+
+static void json_device(struct aoff_json *j, const char *dev)
+{
+	aoff_json_begin_object(j, NULL);
+	aoff_json_string(j, "name", dev);
+	json_group(j, dev, "parameters", params, N(params));
+	json_group(j, dev, "faults", faults, N(faults));
+	json_group(j, dev, "statistics", stats, N(stats));
+	json_group(j, dev, "classes", class_stats, N(class_stats));
+	aoff_json_end_object(j);
 }
 
 static void no_module(void)
 {
 	fprintf(stderr, "asyncoffctl: no asyncoff device in %s: is the module "
-		"loaded? (modprobe asyncoff)\n", sysfs_root());
+		"loaded? (modprobe asyncoff)\n", aoff_attr_root());
 }
 
 static int no_device(const char *dev)
@@ -203,6 +201,7 @@ static int no_device(const char *dev)
 static int cmd_status(int argc, char **argv)
 {
 	char names[64][32];
+	struct aoff_json j;
 	int json = 0, n = 0, i;
 	const char *want = NULL;
 
@@ -231,23 +230,19 @@ static int cmd_status(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (json)
-		printf("{\"devices\":[");
-	for (i = 0; i < n; i++) {
-		if (json)
-			printf("%s{\"name\":\"%s\",", i ? "," : "", names[i]);
-		else
-			printf("%s\n", names[i]);
-		show_group(names[i], "parameters", params, N(params), json, 0);
-		show_group(names[i], "faults", faults, N(faults), json, 0);
-		show_group(names[i], "statistics", stats, N(stats), json, 0);
-		show_group(names[i], "classes", class_stats, N(class_stats),
-			   json, 1);
-		if (json)
-			printf("}");
+	if (!json) {
+		for (i = 0; i < n; i++)
+			show_device(names[i]);
+		return 0;
 	}
-	if (json)
-		printf("]}\n");
+	aoff_json_init(&j, stdout, 0);
+	aoff_json_begin_object(&j, NULL);
+	aoff_json_begin_array(&j, "devices");
+	for (i = 0; i < n; i++)
+		json_device(&j, names[i]);
+	aoff_json_end_array(&j);
+	aoff_json_end_object(&j);
+	printf("\n");
 	return 0;
 }
 
@@ -311,7 +306,7 @@ static int set_pairs(const char *dev, int argc, char **argv,
 		return no_device(dev);
 	for (i = 0; i < argc; i++) {
 		const char *v = strchr(argv[i], '=') + 1;
-		int ret = write_attr(dev, attr[i], v);
+		int ret = aoff_attr_write(dev, attr[i], v);
 
 		if (ret) {
 			fprintf(stderr, "asyncoffctl: %s: %s=%s refused: %s%s\n", dev,
@@ -378,7 +373,7 @@ int main(int argc, char **argv)
 	}
 	if (!dev_exists(dev))
 		return no_device(dev);
-	ret = write_attr(dev, "reset", "1");
+	ret = aoff_attr_write(dev, "reset", "1");
 	if (ret) {
 		fprintf(stderr, "asyncoffctl: %s: reset failed: %s\n", dev,
 			strerror(-ret));
