@@ -227,7 +227,6 @@ static int t_vectors(void)
 	memset(&v, 0, sizeof(v));
 	while (ok) {
 		char *got = fgets(line, sizeof(line), f), *val;
-		size_t l;
 
 		if (!got || line[0] == '\n') {
 			if (have)
@@ -238,18 +237,9 @@ static int t_vectors(void)
 				break;
 			continue;
 		}
-		if (line[0] == '#')
-			continue;
-		l = strlen(line);
-		while (l && isspace((unsigned char)line[l - 1]))
-			line[--l] = 0;
-		val = strstr(line, " =");
+		val = ptest_vec_split(line);
 		if (!val)
 			continue;
-		*val = 0;
-		val += 2;
-		while (*val == ' ')
-			val++;
 		have = 1;
 		if (!strcmp(line, "Cipher"))
 			snprintf(v.cipher, sizeof(v.cipher), "%s", val);

@@ -485,7 +485,6 @@ static int t_hmac_vectors(void)
 		return fail("cannot open %s", hmac_vec_file);
 	while (ok) {
 		char *got = fgets(line, sizeof(line), f), *val;
-		size_t l;
 
 		if (!got || line[0] == '\n') {
 			if (have) {
@@ -498,16 +497,9 @@ static int t_hmac_vectors(void)
 				break;
 			continue;
 		}
-		if (line[0] == '#')
-			continue;
-		l = strlen(line);
-		while (l && isspace((unsigned char)line[l - 1]))
-			line[--l] = 0;
-		val = strstr(line, " = ");
+		val = ptest_vec_split(line);
 		if (!val)
 			continue;
-		*val = 0;
-		val += 3;
 		have = 1;
 		if (!strcmp(line, "Digest"))
 			snprintf(digest, sizeof(digest), "%s", val);

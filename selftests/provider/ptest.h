@@ -117,6 +117,30 @@ static inline long long submitted(void)
 	return sysfs_number("submitted");
 }
 
+/*
+ * One line of a vector file ("Key = value"; '#' starts a comment): strips
+ * the line's end, cuts it at " =" so that @line holds the key, and returns
+ * the value, or NULL for a comment or a line without one.
+ */
+static inline char *ptest_vec_split(char *line)
+{
+	size_t l = strlen(line);
+	char *val;
+
+	if (line[0] == '#')
+		return NULL;
+	while (l && isspace((unsigned char)line[l - 1]))
+		line[--l] = 0;
+	val = strstr(line, " =");
+	if (!val)
+		return NULL;
+	*val = 0;
+	val += 2;
+	while (*val == ' ')
+		val++;
+	return val;
+}
+
 /* Hex digits at @s (up to @cap bytes) into @out; 0 if they do not fit. */
 static inline int unhex(const char *s, unsigned char *out, size_t cap,
 			size_t *len)
