@@ -3,9 +3,15 @@
  * asyncoff engine: RSA, OpenSSL's own RSA_METHOD with the private-key
  * exponentiation (mod_exp, the CRT step) on the device.
  *
- * OpenSSL keeps the padding and the blinding (so the device sees a
- * blinded value the caller neither chooses nor sees, as the device itself
- * does not blind) and calls mod_exp only for keys with CRT parameters.
+ * OpenSSL keeps the padding and calls mod_exp only for keys with CRT
+ * parameters.  The device does not blind, so its input must be blinded,
+ * but not by OpenSSL: its per-thread blinding converts before mod_exp and
+ * inverts after it with state that the next conversion changes, and
+ * while one job pauses on the device another job of the same thread
+ * converts (speed -async_jobs saw wrong signatures).  So a key that goes
+ * to the device gets RSA_FLAG_NO_BLINDING when its DER is cached, and
+ * mod_exp blinds each request itself with a fresh r, as the provider does
+ * (lib/provider/pk_rsa.c): the device computes (c * r^e)^d = c^d * r.
  * The device takes two-prime 2048-, 3072- and 4096-bit keys as a DER
  * RSAPrivateKey; other keys run OpenSSL's own mod_exp.  The DER is
  * encoded once per RSA object and kept in its ex_data.  The result is
@@ -91,6 +97,8 @@ static const struct eng_rsa_der *rsa_der(RSA *rsa)
 	/* Another thread may have been first: keep its copy. */
 	dk = RSA_get_ex_data(rsa, eng_rsa_idx);
 	if (!dk) {
+		/* From now on mod_exp blinds (see the top of the file). */
+		RSA_set_flags(rsa, RSA_FLAG_NO_BLINDING);
 		dk = OPENSSL_zalloc(sizeof(*dk));
 		if (dk) {
 			dk->der = der;
@@ -117,8 +125,8 @@ static int rsa_mod_exp(BIGNUM *r0, const BIGNUM *i, RSA *rsa, BN_CTX *ctx)
 	const BIGNUM *n, *e;
 	const struct eng_rsa_der *dk;
 	struct aoff_pkey k;
-	BIGNUM *chk;
-	int ok = 0;
+	BIGNUM *chk, *r, *ri, *c;
+	int ok = 0, tries = 0;
 
 	if (!rsa_dev_key(rsa))
 		return eng_rsa_sw_mod_exp(r0, i, rsa, ctx);
@@ -133,11 +141,23 @@ static int rsa_mod_exp(BIGNUM *r0, const BIGNUM *i, RSA *rsa, BN_CTX *ctx)
 	k.der_priv_len = dk->len;
 	BN_CTX_start(ctx);
 	chk = BN_CTX_get(ctx);
-	if (!chk || BN_bn2binpad(i, buf, (int)k.nbytes) < 0)
+	r = BN_CTX_get(ctx);
+	ri = BN_CTX_get(ctx);
+	c = BN_CTX_get(ctx);
+	if (!c)
+		goto out;
+	/* r in [1, n), invertible mod n (else n's factor: try again). */
+	do {
+		if (++tries > 32 || !BN_priv_rand_range(r, n))
+			goto out;
+	} while (BN_is_zero(r) || !BN_mod_inverse(ri, r, n, ctx));
+	if (!BN_mod_exp(c, r, e, n, ctx) || !BN_mod_mul(c, c, i, n, ctx) ||
+	    BN_bn2binpad(c, buf, (int)k.nbytes) < 0)
 		goto out;
 	if (!aoff_pk_rsa_private(&k, buf, buf))
 		goto out;
 	if (!BN_bin2bn(buf, (int)k.nbytes, r0) ||
+	    !BN_mod_mul(r0, r0, ri, n, ctx) ||
 	    !BN_mod_exp(chk, r0, e, n, ctx))
 		goto out;
 	if (BN_cmp(chk, i)) {
