@@ -6,6 +6,7 @@
  *   openssl engine -t -c asyncoff        (OPENSSL_ENGINES=<dir> or the
  *                                         engines-3 directory)
  *   openssl speed -engine asyncoff -async_jobs 16 -evp aes-128-cbc
+ *   openssl speed -engine asyncoff -async_jobs 8 rsa2048 ecdsap256 ecdhp256
  *
  * Binding only builds the method tables: no device is needed to load the
  * engine or list what it offers.  ENGINE_init() (openssl engine -t, -engine
@@ -40,6 +41,8 @@ static const unsigned int eng_ops[] = {
 	AOFF_OP_SHA256, AOFF_OP_SHA256_FIRST, AOFF_OP_SHA256_MIDDLE,
 	AOFF_OP_SHA256_LAST, AOFF_OP_AES_CBC_ENCRYPT, AOFF_OP_AES_CBC_DECRYPT,
 	AOFF_OP_AES_CTR_ENCRYPT, AOFF_OP_AES_CTR_DECRYPT,
+	AOFF_OP_RSA_PRIVATE, AOFF_OP_ECDSA_SIGN, AOFF_OP_ECDSA_VERIFY,
+	AOFF_OP_ECDH_DERIVE,
 };
 
 static int eng_check_device(const char *dev)
@@ -127,6 +130,8 @@ static int eng_destroy(ENGINE *e)
 	aoff_bridge_cleanup();
 	aoff_eng_ciphers_free();
 	aoff_eng_digests_free();
+	aoff_eng_rsa_free();
+	aoff_eng_ec_free();
 	aoff_prov_cfg.device = "/dev/asyncoff0";
 	OPENSSL_free(eng_device);
 	eng_device = NULL;
@@ -164,15 +169,22 @@ static int eng_ctrl(ENGINE *e, int cmd, long i, void *p, void (*f)(void))
 	return 0;
 }
 
+static void eng_free_meths(void)
+{
+	aoff_eng_ciphers_free();
+	aoff_eng_digests_free();
+	aoff_eng_rsa_free();
+	aoff_eng_ec_free();
+}
+
 static int eng_bind(ENGINE *e, const char *id)
 {
 	if (id && strcmp(id, AOFF_ENG_ID))
 		return 0;
 	aoff_eng_err_load();
-	if (!aoff_eng_ciphers_init())
-		return 0;
-	if (!aoff_eng_digests_init()) {
-		aoff_eng_ciphers_free();
+	if (!aoff_eng_ciphers_init() || !aoff_eng_digests_init() ||
+	    !aoff_eng_rsa_init() || !aoff_eng_ec_init()) {
+		eng_free_meths();
 		return 0;
 	}
 	if (!ENGINE_set_id(e, AOFF_ENG_ID) ||
@@ -183,9 +195,10 @@ static int eng_bind(ENGINE *e, const char *id)
 	    !ENGINE_set_ctrl_function(e, eng_ctrl) ||
 	    !ENGINE_set_cmd_defns(e, eng_cmds) ||
 	    !ENGINE_set_ciphers(e, aoff_eng_ciphers) ||
-	    !ENGINE_set_digests(e, aoff_eng_digests)) {
-		aoff_eng_ciphers_free();
-		aoff_eng_digests_free();
+	    !ENGINE_set_digests(e, aoff_eng_digests) ||
+	    !ENGINE_set_RSA(e, aoff_eng_rsa()) ||
+	    !ENGINE_set_EC(e, aoff_eng_ec())) {
+		eng_free_meths();
 		return 0;
 	}
 	return 1;

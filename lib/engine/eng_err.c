@@ -9,6 +9,7 @@
 #include <openssl/err.h>
 
 #include "eng.h"
+#include "pk.h"
 
 /* Read by lib/provider/dev.c and hstream.c; eng.c sets the device. */
 struct aoff_prov_cfg aoff_prov_cfg = {
@@ -41,6 +42,10 @@ static ERR_STRING_DATA eng_reasons[] = {
 	R(AOFF_R_NO_MEMORY, "out of memory"),
 	R(AOFF_R_FAILED_STATE, "context unusable after an earlier error"),
 	R(AOFF_R_TLS_RECORD, "invalid TLS record"),
+	R(AOFF_R_KEY_REJECTED, "key rejected by the asyncoff device"),
+	R(AOFF_R_BAD_PEER_KEY, "invalid peer public key"),
+	R(AOFF_R_RSA_INPUT, "RSA input not below the modulus"),
+	R(AOFF_R_BAD_RESULT, "asyncoff device result failed its check"),
 	{ 0, NULL }
 };
 /*

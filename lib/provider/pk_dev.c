@@ -20,6 +20,12 @@ static uint32_t pk_curve(enum aoff_pk_curve c)
 	       c == AOFF_CURVE_P384 ? AOFF_EC_P384 : 0;
 }
 
+/* In this file, not pk_key.c, so that the engine can build it alone. */
+size_t aoff_curve_bytes(enum aoff_pk_curve c)
+{
+	return c == AOFF_CURVE_P256 ? 32 : c == AOFF_CURVE_P384 ? 48 : 0;
+}
+
 /* A block of @len bytes in the data area of the current device context. */
 static int pk_alloc(struct aoff_dev *d, size_t len, uint64_t *off)
 {

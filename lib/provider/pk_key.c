@@ -47,11 +47,6 @@ const char *aoff_curve_name(enum aoff_pk_curve c)
 	       c == AOFF_CURVE_P384 ? "P-384" : "none";
 }
 
-size_t aoff_curve_bytes(enum aoff_pk_curve c)
-{
-	return c == AOFF_CURVE_P256 ? 32 : c == AOFF_CURVE_P384 ? 48 : 0;
-}
-
 static void pkey_clear(struct aoff_pkey *k)
 {
 	BN_free(k->n);

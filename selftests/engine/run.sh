@@ -8,7 +8,10 @@
 # -engine -async_jobs 16 runs on the device, one device context per job;
 # an [engine_section] in openssl.cnf loads and selects it; a bad DEVICE and
 # the module unloaded give errors that name the cause, not a crash.
-# The device's sysfs counters show the work reached it.  Prints TAP.
+# Public key: pkeyutl -engine -sign (RSA PKCS#1 v1.5 identical to
+# software's, ECDSA verified by software) and speed -engine -async_jobs 8
+# rsa2048 ecdsap256 ecdhp256.  The device's sysfs counters (submitted,
+# pk_submitted) show the work reached it.  Prints TAP.
 #
 # Usage: run.sh ENGINES_DIR ENG_TEST
 set -u
@@ -24,7 +27,7 @@ E="-engine asyncoff"
 n=0
 fails=0
 
-echo "1..11"
+echo "1..13"
 ok() { n=$((n + 1)); echo "ok $n engine: $1"; }
 notok() {
 	n=$((n + 1)); fails=$((fails + 1))
@@ -37,6 +40,7 @@ check() {	# check COND-STATUS NAME FILES...: ok/notok on $1
 	if [ "$st" = 0 ]; then ok "$1"; else notok "$@"; fi
 }
 submitted() { cat $SYS/submitted 2>/dev/null || echo 0; }
+pk() { cat $SYS/pk_submitted 2>/dev/null || echo 0; }
 # A signal (a crash) shows as an exit status above 128.
 no_crash() { [ "$1" -lt 128 ]; }
 
@@ -147,6 +151,49 @@ speed_run aes-128-cbc 16 -evp aes-128-cbc
 # One size only, and it is over before the sampling sees the contexts:
 # eng_test shows SHA-256 pausing in jobs.
 speed_run sha256 0 -bytes 16384 -evp sha256
+
+# --- public key: pkeyutl -sign, speed -async_jobs 8 ------------------------
+# The default provider's RSA and EC keys take the default engine's methods
+# (OpenSSL 3.0), so -engine reaches them; the RSA public-key operation
+# stays in software (the engine's RSA offloads the CRT step only).
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
+	-out "$W/rsa.pem" 2>/dev/null
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+	-out "$W/ec.pem" 2>/dev/null
+openssl pkey -in "$W/ec.pem" -pubout -out "$W/ec.pub"
+openssl dgst -sha256 -binary "$W/in" >"$W/dg"
+openssl pkeyutl -sign -inkey "$W/rsa.pem" -in "$W/dg" \
+	-pkeyopt digest:sha256 -out "$W/sig.sw"
+before=$(pk)
+openssl pkeyutl $E -sign -inkey "$W/rsa.pem" -in "$W/dg" \
+	-pkeyopt digest:sha256 -out "$W/sig.eng" 2>"$W/err"
+rc=$?
+openssl pkeyutl $E -sign -inkey "$W/ec.pem" -in "$W/dg" \
+	-out "$W/sig.ec" 2>>"$W/err"
+rc2=$?
+after=$(pk)
+echo "# device public-key requests: $before -> $after"
+[ $rc -eq 0 ] && [ $rc2 -eq 0 ] && cmp -s "$W/sig.sw" "$W/sig.eng" &&
+	openssl pkeyutl -verify -pubin -inkey "$W/ec.pub" -in "$W/dg" \
+		-sigfile "$W/sig.ec" >/dev/null 2>>"$W/err" &&
+	[ $((after - before)) -ge 2 ]
+check $? "pkeyutl -engine asyncoff -sign: RSA identical to software, ECDSA verifies, on the device" \
+	"$W/err"
+
+before=$(pk)
+timeout 300 openssl speed $E -mr -async_jobs 8 -seconds 1 rsa2048 ecdsap256 \
+	ecdhp256 >"$W/speed" 2>&1
+rc=$?
+after=$(pk)
+# +R1 RSA sign, +R5/+R6 ECDSA sign/verify, +R7 ECDH: field 2 is the count
+# (+R2, RSA verify, is software's).
+ops=$(awk -F: '/^\+R[1567]:/ { s += $2 } END { print s + 0 }' "$W/speed")
+grep '^+R' "$W/speed" | sed 's/^/# /'
+echo "# exit $rc, speed counted $ops device operations, the device took $((after - before))"
+[ $rc -eq 0 ] && [ "$ops" -gt 0 ] && [ $((after - before)) -ge "$ops" ] &&
+	! grep -q ':error:' "$W/speed"
+check $? "speed -engine asyncoff -async_jobs 8 rsa2048 ecdsap256 ecdhp256 on the device" \
+	"$W/speed"
 
 # --- openssl.cnf [engine_section] --------------------------------------------
 cnf() {	# $1: file, $2: extra lines for the engine section
